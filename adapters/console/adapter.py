@@ -1,0 +1,85 @@
+"""Console chat: the same commands as Slack and Discord, typed in a terminal.
+
+On a terminal it is an interactive chat rendered with rich, where typing a button's key clicks it.
+When stdin is not a terminal it reads one command per line and prints each reply, so it can be scripted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from rich.console import Console
+from rich.panel import Panel
+
+from adapters.console.render import button_keys, render_plain, to_rich
+from bot.messages import Reply
+from bot.service import CompanionService, Context
+
+CONSOLE_WORKSPACE = "console"
+
+
+class ConsoleAdapter:
+    def __init__(self, service: CompanionService, user: str, tz: str | None = None) -> None:
+        self.service = service
+        self.context = Context(
+            workspace_id=CONSOLE_WORKSPACE, platform="console", user_id=user, display_name=user,
+            channel_id="console", is_dm=True, is_admin=True, platform_tz=tz, workspace_name="Console",
+        )
+        self._last: Reply | None = None
+
+    def send(self, line: str) -> Reply:
+        """One line of input: a command, or the key of a button on the last reply."""
+        text = line.strip()
+        key = text.strip("[]").upper()
+        if self._last is not None:
+            for button_key, _label, action_id, value in button_keys(self._last):
+                if key == button_key and not text.lower().startswith(("/aipm", "aipm")):
+                    self._last = self.service.handle_action(self.context, action_id, value)
+                    return self._last
+        self._last = self.service.handle_text(self.context, text)
+        return self._last
+
+    def run_script(self, lines: Iterable[str], out: TextIO) -> int:
+        for line in lines:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            reply = self.send(line)
+            out.write(f"> {line.strip()}\n{render_plain(reply)}\n\n")
+            out.flush()
+        return 0
+
+    def run_interactive(self, console: Console | None = None) -> int:
+        console = console or Console()
+        console.print(Panel.fit("aipm-companion · type [bold]help[/bold], [bold]tip[/bold] or [bold]quiz[/bold]; Ctrl-D to leave", style="cyan"))
+        while True:
+            try:
+                line = console.input("[bold green]you ›[/bold green] ")
+            except (EOFError, KeyboardInterrupt):
+                console.print("\nBye! Keep the streak going. 🔥")
+                return 0
+            if not line.strip():
+                continue
+            self._print(console, self.send(line))
+
+    @staticmethod
+    def _print(console: Console, reply: Reply) -> None:
+        style = "red" if reply.kind == "error" else "cyan"
+        body = []
+        for section in reply.sections or ():
+            if section.title:
+                body.append(f"[bold]{to_rich(section.title)}[/bold]")
+            body.append(to_rich(section.text))
+        keys = button_keys(reply)
+        if keys:
+            body.append("  ".join(f"[bold magenta]\\[{k}][/bold magenta]" + ("" if k == label else f" {label}") for k, label, _, _ in keys))
+        if reply.image is not None:
+            body.append(f"[dim](image: {reply.image.alt})[/dim]")
+        console.print(Panel("\n".join(body) or to_rich(reply.text), border_style=style))
+
+    def run(self, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+        stdin = stdin or sys.stdin
+        if stdin.isatty():
+            return self.run_interactive()
+        return self.run_script(stdin, stdout or sys.stdout)

@@ -1,0 +1,55 @@
+"""Neutral replies to terminal output: rich markup on a terminal, plain text in scripts."""
+
+from __future__ import annotations
+
+import re
+
+from rich.markup import escape
+
+from bot.messages import Reply
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def plain(text: str) -> str:
+    """Strip the neutral markup for plain output."""
+    return _CODE.sub(r"\1", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text)))
+
+
+def to_rich(text: str) -> str:
+    escaped = escape(text)
+    escaped = _BOLD.sub(r"[bold]\1[/bold]", escaped)
+    escaped = _ITALIC.sub(r"[italic]\1[/italic]", escaped)
+    return _CODE.sub(r"[cyan]\1[/cyan]", escaped)
+
+
+def button_keys(reply: Reply) -> list[tuple[str, str, str, str]]:
+    """``(key, label, action_id, value)`` for each button: letters keep their label, others get numbers."""
+    keys = []
+    number = 1
+    for button in reply.buttons:
+        if len(button.label) == 1:
+            key = button.label.upper()
+        else:
+            key = str(number)
+            number += 1
+        keys.append((key, button.label, button.action_id, button.value))
+    return keys
+
+
+def render_plain(reply: Reply) -> str:
+    lines: list[str] = []
+    for section in reply.sections:
+        if section.title:
+            lines.append(f"== {plain(section.title)} ==")
+        lines.append(plain(section.text))
+    if not reply.sections:
+        lines.append(plain(reply.text))
+    keys = button_keys(reply)
+    if keys:
+        lines.append("  ".join(f"[{key}]" if key == label else f"[{key}] {label}" for key, label, _, _ in keys))
+    if reply.image is not None:
+        lines.append(f"(image: {reply.image.alt}, {len(reply.image.png)} bytes PNG)")
+    return "\n".join(lines)

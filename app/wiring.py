@@ -1,0 +1,28 @@
+"""Build the core from settings, once, for every entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import CoursePolicy, Curriculum, load_curriculum
+from bot.service import CompanionService
+from bot.store.sqlite import SqliteRepository, default_db_path
+
+
+@dataclass
+class Core:
+    settings: Settings
+    repo: SqliteRepository
+    content: Curriculum
+    clock: Clock
+    service: CompanionService
+
+
+def build_core(settings: Settings, db: str | Path | None = None, clock: Clock | None = None, content: Curriculum | None = None) -> Core:
+    curriculum = content or load_curriculum(settings.content_dir, CoursePolicy.named(settings.content_policy))
+    repo = SqliteRepository(db or settings.db_path or default_db_path())
+    the_clock = clock or SystemClock()
+    return Core(settings, repo, curriculum, the_clock, CompanionService(repo, curriculum, the_clock))

@@ -1,0 +1,56 @@
+"""The proactive-send contract every adapter implements, so delivery can post without knowing the platform.
+
+Replies to a request go back through the adapter that received it; scheduled posts (the daily tip and
+quiz, nudges, recaps) go out through a Messenger to a stored destination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.messages import Reply
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a scheduled post goes: a channel, or a learner's direct messages (``kind == "dm"``)."""
+
+    workspace_id: str
+    platform: str
+    channel_id: str
+    kind: str  # "channel" or "dm"
+    user_id: str | None = None
+
+
+class DeliveryError(Exception):
+    """A send that did not go through."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """Worth retrying: rate limited (``retry_after`` seconds, when the platform said) or a 5xx/network error."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Never worth retrying: channel archived or gone, bot removed, access revoked."""
+
+
+class Messenger(Protocol):
+    platform: str
+
+    async def send(self, destination: Destination, reply: Reply, idempotency_key: str) -> str:
+        """Post ``reply``; return the platform's message id. Raise a DeliveryError subclass on failure.
+
+        ``idempotency_key`` is unique per (subscription, local date, kind); platforms that can carry it
+        (Slack message metadata, Discord's enforced nonce) should, so a retried send is detectable.
+        """
+        ...
+
+    async def find_sent(self, destination: Destination, idempotency_key: str, since: datetime) -> str | None:
+        """The id of a message already posted with this key since ``since``, or None if none (or unknowable)."""
+        ...

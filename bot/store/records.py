@@ -1,0 +1,104 @@
+"""Plain records the repository reads and writes; no behaviour, no storage details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Workspace:
+    id: str
+    platform: str
+    name: str
+    default_tz: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Learner:
+    workspace_id: str
+    user_id: str
+    display_name: str
+    tz: str
+    tz_source: str  # "platform", "workspace", "user" or "default"
+    track: str
+    daily_time: str
+    nudges: bool
+    created_at: datetime
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class QuizInstance:
+    id: str
+    workspace_id: str
+    question_id: str
+    owner_user_id: str | None  # None: a channel quiz anyone may answer once
+    channel_id: str | None
+    origin: str  # "quiz", "review", "channel", "dm"
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerWrite:
+    workspace_id: str
+    instance_id: str
+    user_id: str
+    question_id: str
+    letter: str
+    correct: bool
+    points: int
+    answered_at: datetime
+    local_date: date
+
+
+@dataclass(frozen=True)
+class CardRow:
+    question_id: str
+    due_at: datetime
+    reps: int
+    lapses: int
+    last_correct: bool
+
+
+@dataclass(frozen=True)
+class ActivityDay:
+    day: date
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class TzChange:
+    changed_at: datetime
+    old_tz: str
+    new_tz: str
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    user_id: str
+    display_name: str
+    points: int
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int | None
+    workspace_id: str
+    platform: str
+    channel_id: str
+    kind: str  # "channel" or "dm"
+    user_id: str | None
+    local_time: str
+    tz: str
+    days: str  # comma list of weekday numbers, 0 = Monday
+    track: str
+    active: bool
+    next_due_at: datetime | None
+    created_by: str
+    created_at: datetime
+    path_day: int = 0

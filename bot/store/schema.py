@@ -1,0 +1,131 @@
+"""Versioned schema migrations, applied at start with sqlite-utils' ``Migrations``.
+
+Instants are stored as integer UTC epoch seconds: compact, indexable and compared as numbers.
+Add a new function for every change; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("aipm")
+
+
+@migrations(name="0001_core")
+def _core(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE workspaces (
+            id TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            default_tz TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE learners (
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+            user_id TEXT NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '',
+            tz TEXT NOT NULL DEFAULT 'UTC',
+            tz_source TEXT NOT NULL DEFAULT 'default',
+            track TEXT NOT NULL DEFAULT 'path',
+            daily_time TEXT NOT NULL DEFAULT '09:00',
+            nudges INTEGER NOT NULL DEFAULT 1,
+            created_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL,
+            PRIMARY KEY (workspace_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE tz_changes (
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            changed_at INTEGER NOT NULL,
+            old_tz TEXT NOT NULL,
+            new_tz TEXT NOT NULL
+        );
+        CREATE INDEX tz_changes_learner ON tz_changes (workspace_id, user_id);
+        CREATE TABLE quiz_instances (
+            id TEXT PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            owner_user_id TEXT,
+            channel_id TEXT,
+            origin TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX quiz_instances_owner ON quiz_instances (workspace_id, owner_user_id, created_at);
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            instance_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            letter TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            points INTEGER NOT NULL,
+            answered_at INTEGER NOT NULL,
+            local_date TEXT NOT NULL,
+            UNIQUE (instance_id, user_id)
+        );
+        CREATE INDEX answers_learner ON answers (workspace_id, user_id, question_id);
+        CREATE INDEX answers_time ON answers (workspace_id, answered_at);
+        CREATE TABLE cards (
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            due_at INTEGER NOT NULL,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            last_correct INTEGER NOT NULL,
+            PRIMARY KEY (workspace_id, user_id, question_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX cards_due ON cards (workspace_id, user_id, due_at);
+        CREATE TABLE activity (
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            answered INTEGER NOT NULL DEFAULT 0,
+            correct INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (workspace_id, user_id, local_date)
+        ) WITHOUT ROWID;
+        CREATE TABLE tip_views (
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            tip_id TEXT NOT NULL,
+            shown_at INTEGER NOT NULL,
+            PRIMARY KEY (workspace_id, user_id, tip_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            user_id TEXT,
+            local_time TEXT NOT NULL,
+            tz TEXT NOT NULL,
+            days TEXT NOT NULL,
+            track TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            next_due_at INTEGER,
+            path_day INTEGER NOT NULL DEFAULT 0,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (workspace_id, channel_id, kind)
+        );
+        CREATE INDEX subscriptions_due ON subscriptions (next_due_at) WHERE active = 1;
+        """
+    )
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def apply_migrations(db: Database) -> None:
+    migrations.apply(db)

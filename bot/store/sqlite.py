@@ -1,0 +1,535 @@
+"""SQLite repository over sqlite-utils: WAL, a busy timeout, one connection per thread, IMMEDIATE writes.
+
+``sqlite_utils.Database(path)`` would open a single connection bound to its creating thread with no
+timeout; instead each thread gets its own tuned ``sqlite3`` connection, handed to sqlite-utils. Write
+transactions begin IMMEDIATE so a reader never has to upgrade to a writer mid-transaction (the
+SQLITE_BUSY trap of deferred transactions under load).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.reviews import ScheduledCard
+from bot.store.records import (
+    ActivityDay,
+    AnswerWrite,
+    CardRow,
+    LeaderRow,
+    Learner,
+    QuizInstance,
+    Subscription,
+    TzChange,
+    Workspace,
+)
+from bot.store.repository import StoreUnavailable
+from bot.store.schema import apply_migrations
+
+BUSY_TIMEOUT_MS = 5000
+_LEARNER_FIELDS = {"track", "daily_time", "nudges", "display_name"}
+
+
+def to_ts(instant: datetime) -> int:
+    if instant.tzinfo is None:
+        raise ValueError("instants must be timezone-aware")
+    return int(instant.timestamp())
+
+
+def from_ts(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _unavailable(error: sqlite3.Error) -> StoreUnavailable:
+    return StoreUnavailable(f"database unavailable: {error.__class__.__name__}: {error}")
+
+
+class SqliteDatabase:
+    """Connections for one database file; thread-local for files, one shared locked connection in memory."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.memory = self.path == ":memory:"
+        self._local = threading.local()
+        self._shared: sqlite3.Connection | None = None
+        self._memory_lock = threading.RLock()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        if not self.memory:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = self.utils()
+        with self._guard():
+            apply_migrations(db)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=not self.memory
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not self.memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode survives a crash of the process (kill -9); only power loss can drop
+            # the last commits, which the operator trades for ~2x write throughput.
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    def connection(self) -> sqlite3.Connection:
+        if self.memory:
+            if self._shared is None:
+                self._shared = self._connect()
+            return self._shared
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def utils(self) -> Database:
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None or self.memory:
+            db = Database(self.connection())
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        if self.memory:
+            with self._memory_lock:
+                yield
+        else:
+            yield
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: everything inside commits together or not at all."""
+        with self._guard():
+            conn = self.connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise _unavailable(error) from error
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.IntegrityError):
+                    raise
+                raise _unavailable(error) from error
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._guard():
+            conn = self.connection()
+            try:
+                cursor = conn.execute(sql, params)
+                cursor.row_factory = sqlite3.Row
+                return list(cursor.fetchall())
+            except sqlite3.OperationalError as error:
+                raise _unavailable(error) from error
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            self._all.clear()
+        self._local = threading.local()
+        self._shared = None
+
+
+def _learner(row: sqlite3.Row) -> Learner:
+    return Learner(
+        workspace_id=row["workspace_id"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        tz=row["tz"],
+        tz_source=row["tz_source"],
+        track=row["track"],
+        daily_time=row["daily_time"],
+        nudges=bool(row["nudges"]),
+        created_at=from_ts(row["created_at"]),
+        last_seen_at=from_ts(row["last_seen_at"]),
+    )
+
+
+def _instance(row: sqlite3.Row) -> QuizInstance:
+    return QuizInstance(
+        id=row["id"],
+        workspace_id=row["workspace_id"],
+        question_id=row["question_id"],
+        owner_user_id=row["owner_user_id"],
+        channel_id=row["channel_id"],
+        origin=row["origin"],
+        created_at=from_ts(row["created_at"]),
+    )
+
+
+def _card(row: sqlite3.Row) -> CardRow:
+    return CardRow(
+        question_id=row["question_id"],
+        due_at=from_ts(row["due_at"]),
+        reps=row["reps"],
+        lapses=row["lapses"],
+        last_correct=bool(row["last_correct"]),
+    )
+
+
+def subscription_from_row(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        id=row["id"],
+        workspace_id=row["workspace_id"],
+        platform=row["platform"],
+        channel_id=row["channel_id"],
+        kind=row["kind"],
+        user_id=row["user_id"],
+        local_time=row["local_time"],
+        tz=row["tz"],
+        days=row["days"],
+        track=row["track"],
+        active=bool(row["active"]),
+        next_due_at=from_ts(row["next_due_at"]) if row["next_due_at"] is not None else None,
+        created_by=row["created_by"],
+        created_at=from_ts(row["created_at"]),
+        path_day=row["path_day"],
+    )
+
+
+class SqliteRepository:
+    """The Repository over one SQLite file (or ``:memory:`` for quick tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.db = SqliteDatabase(path)
+        self.path = self.db.path
+
+    def close(self) -> None:
+        self.db.close()
+
+    # workspaces -------------------------------------------------------------------------------
+    def ensure_workspace(self, workspace_id: str, platform: str, name: str, now: datetime) -> Workspace:
+        rows = self.db.query("SELECT * FROM workspaces WHERE id = ?", (workspace_id,))
+        if not rows:
+            with self.db.write() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO workspaces (id, platform, name, created_at) VALUES (?, ?, ?, ?)",
+                    (workspace_id, platform, name, to_ts(now)),
+                )
+            rows = self.db.query("SELECT * FROM workspaces WHERE id = ?", (workspace_id,))
+        row = rows[0]
+        return Workspace(row["id"], row["platform"], row["name"], row["default_tz"], from_ts(row["created_at"]))
+
+    def get_workspace(self, workspace_id: str) -> Workspace | None:
+        rows = self.db.query("SELECT * FROM workspaces WHERE id = ?", (workspace_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return Workspace(row["id"], row["platform"], row["name"], row["default_tz"], from_ts(row["created_at"]))
+
+    def set_workspace_tz(self, workspace_id: str, tz: str) -> None:
+        with self.db.write() as conn:
+            conn.execute("UPDATE workspaces SET default_tz = ? WHERE id = ?", (tz, workspace_id))
+
+    # learners ---------------------------------------------------------------------------------
+    def get_learner(self, workspace_id: str, user_id: str) -> Learner | None:
+        rows = self.db.query("SELECT * FROM learners WHERE workspace_id = ? AND user_id = ?", (workspace_id, user_id))
+        return _learner(rows[0]) if rows else None
+
+    def create_learner(self, learner: Learner) -> Learner:
+        with self.db.write() as conn:
+            conn.execute(
+                """INSERT OR IGNORE INTO learners (workspace_id, user_id, display_name, tz, tz_source, track,
+                   daily_time, nudges, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    learner.workspace_id, learner.user_id, learner.display_name, learner.tz, learner.tz_source,
+                    learner.track, learner.daily_time, int(learner.nudges), to_ts(learner.created_at),
+                    to_ts(learner.last_seen_at),
+                ),
+            )
+        stored = self.get_learner(learner.workspace_id, learner.user_id)
+        assert stored is not None
+        return stored
+
+    def touch_learner(self, workspace_id: str, user_id: str, display_name: str, now: datetime) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                """UPDATE learners SET last_seen_at = ?, display_name = CASE WHEN ? = '' THEN display_name ELSE ? END
+                   WHERE workspace_id = ? AND user_id = ?""",
+                (to_ts(now), display_name, display_name, workspace_id, user_id),
+            )
+
+    def set_learner_tz(self, workspace_id: str, user_id: str, tz: str, source: str, now: datetime) -> None:
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT tz FROM learners WHERE workspace_id = ? AND user_id = ?", (workspace_id, user_id)
+            ).fetchone()
+            if row is None:
+                return
+            if row[0] != tz:
+                conn.execute(
+                    "INSERT INTO tz_changes (workspace_id, user_id, changed_at, old_tz, new_tz) VALUES (?, ?, ?, ?, ?)",
+                    (workspace_id, user_id, to_ts(now), row[0], tz),
+                )
+            conn.execute(
+                "UPDATE learners SET tz = ?, tz_source = ? WHERE workspace_id = ? AND user_id = ?",
+                (tz, source, workspace_id, user_id),
+            )
+
+    def set_learner_field(self, workspace_id: str, user_id: str, field: str, value: str | bool) -> None:
+        if field not in _LEARNER_FIELDS:
+            raise ValueError(f"unknown learner field {field}")
+        stored = int(value) if isinstance(value, bool) else value
+        with self.db.write() as conn:
+            conn.execute(
+                f"UPDATE learners SET {field} = ? WHERE workspace_id = ? AND user_id = ?",
+                (stored, workspace_id, user_id),
+            )
+
+    def tz_changes(self, workspace_id: str, user_id: str) -> list[TzChange]:
+        rows = self.db.query(
+            "SELECT changed_at, old_tz, new_tz FROM tz_changes WHERE workspace_id = ? AND user_id = ? ORDER BY changed_at",
+            (workspace_id, user_id),
+        )
+        return [TzChange(from_ts(r["changed_at"]), r["old_tz"], r["new_tz"]) for r in rows]
+
+    def delete_learner(self, workspace_id: str, user_id: str) -> int:
+        removed = 0
+        with self.db.write() as conn:
+            for table, column in (
+                ("answers", "user_id"), ("cards", "user_id"), ("activity", "user_id"), ("tip_views", "user_id"),
+                ("tz_changes", "user_id"), ("quiz_instances", "owner_user_id"), ("learners", "user_id"),
+            ):
+                cursor = conn.execute(
+                    f"DELETE FROM {table} WHERE workspace_id = ? AND {column} = ?",
+                    (workspace_id, user_id),
+                )
+                removed += cursor.rowcount
+            cursor = conn.execute(
+                "DELETE FROM subscriptions WHERE workspace_id = ? AND kind = 'dm' AND user_id = ?", (workspace_id, user_id)
+            )
+            removed += cursor.rowcount
+        return removed
+
+    def list_learners(self, workspace_id: str) -> list[Learner]:
+        rows = self.db.query("SELECT * FROM learners WHERE workspace_id = ? ORDER BY user_id", (workspace_id,))
+        return [_learner(r) for r in rows]
+
+    # quizzes and answers ----------------------------------------------------------------------
+    def create_quiz_instance(self, instance: QuizInstance) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                """INSERT INTO quiz_instances (id, workspace_id, question_id, owner_user_id, channel_id, origin, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    instance.id, instance.workspace_id, instance.question_id, instance.owner_user_id,
+                    instance.channel_id, instance.origin, to_ts(instance.created_at),
+                ),
+            )
+
+    def get_quiz_instance(self, workspace_id: str, instance_id: str) -> QuizInstance | None:
+        rows = self.db.query(
+            "SELECT * FROM quiz_instances WHERE id = ? AND workspace_id = ?", (instance_id, workspace_id)
+        )
+        return _instance(rows[0]) if rows else None
+
+    def latest_open_quiz(self, workspace_id: str, user_id: str) -> QuizInstance | None:
+        rows = self.db.query(
+            """SELECT q.* FROM quiz_instances q
+               WHERE q.workspace_id = ? AND q.owner_user_id = ?
+               ORDER BY q.created_at DESC, q.rowid DESC LIMIT 1""",
+            (workspace_id, user_id),
+        )
+        return _instance(rows[0]) if rows else None
+
+    def get_answer_letter(self, workspace_id: str, instance_id: str, user_id: str) -> str | None:
+        rows = self.db.query(
+            "SELECT letter FROM answers WHERE workspace_id = ? AND instance_id = ? AND user_id = ?",
+            (workspace_id, instance_id, user_id),
+        )
+        return str(rows[0]["letter"]) if rows else None
+
+    def record_answer(self, answer: AnswerWrite, schedule: Callable[[str | None], ScheduledCard]) -> bool:
+        """Answer, FSRS card, activity day and points in one transaction; False if already answered."""
+        with self.db.write() as conn:
+            cursor = conn.execute(
+                """INSERT OR IGNORE INTO answers (workspace_id, instance_id, user_id, question_id, letter, correct,
+                   points, answered_at, local_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    answer.workspace_id, answer.instance_id, answer.user_id, answer.question_id, answer.letter,
+                    int(answer.correct), answer.points, to_ts(answer.answered_at), answer.local_date.isoformat(),
+                ),
+            )
+            if cursor.rowcount == 0:
+                return False
+            row = conn.execute(
+                "SELECT state FROM cards WHERE workspace_id = ? AND user_id = ? AND question_id = ?",
+                (answer.workspace_id, answer.user_id, answer.question_id),
+            ).fetchone()
+            card = schedule(row[0] if row else None)
+            conn.execute(
+                """INSERT INTO cards (workspace_id, user_id, question_id, state, due_at, reps, lapses, last_correct)
+                   VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+                   ON CONFLICT (workspace_id, user_id, question_id) DO UPDATE SET
+                     state = excluded.state, due_at = excluded.due_at, reps = reps + 1,
+                     lapses = lapses + excluded.lapses, last_correct = excluded.last_correct""",
+                (
+                    answer.workspace_id, answer.user_id, answer.question_id, card.state_json, to_ts(card.due_at),
+                    0 if answer.correct else 1, int(answer.correct),
+                ),
+            )
+            conn.execute(
+                """INSERT INTO activity (workspace_id, user_id, local_date, answered, correct) VALUES (?, ?, ?, 1, ?)
+                   ON CONFLICT (workspace_id, user_id, local_date) DO UPDATE SET
+                     answered = answered + 1, correct = correct + excluded.correct""",
+                (answer.workspace_id, answer.user_id, answer.local_date.isoformat(), int(answer.correct)),
+            )
+        return True
+
+    def answered_question_ids(self, workspace_id: str, user_id: str) -> set[str]:
+        rows = self.db.query(
+            "SELECT question_id FROM cards WHERE workspace_id = ? AND user_id = ?", (workspace_id, user_id)
+        )
+        return {r["question_id"] for r in rows}
+
+    def answer_counts_by_question(self, workspace_id: str, user_id: str) -> list[tuple[str, int, int]]:
+        rows = self.db.query(
+            """SELECT question_id, COUNT(*) AS answered, SUM(correct) AS correct FROM answers
+               WHERE workspace_id = ? AND user_id = ? GROUP BY question_id""",
+            (workspace_id, user_id),
+        )
+        return [(r["question_id"], r["answered"], r["correct"] or 0) for r in rows]
+
+    # tips -------------------------------------------------------------------------------------
+    def seen_tip_ids(self, workspace_id: str, user_id: str) -> set[str]:
+        rows = self.db.query("SELECT tip_id FROM tip_views WHERE workspace_id = ? AND user_id = ?", (workspace_id, user_id))
+        return {r["tip_id"] for r in rows}
+
+    def record_tip_view(self, workspace_id: str, user_id: str, tip_id: str, now: datetime) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO tip_views (workspace_id, user_id, tip_id, shown_at) VALUES (?, ?, ?, ?)",
+                (workspace_id, user_id, tip_id, to_ts(now)),
+            )
+
+    def last_tip_id(self, workspace_id: str, user_id: str) -> str | None:
+        rows = self.db.query(
+            "SELECT tip_id FROM tip_views WHERE workspace_id = ? AND user_id = ? ORDER BY shown_at DESC LIMIT 1",
+            (workspace_id, user_id),
+        )
+        return str(rows[0]["tip_id"]) if rows else None
+
+    # reviews ----------------------------------------------------------------------------------
+    def due_cards(self, workspace_id: str, user_id: str, now: datetime, limit: int) -> list[CardRow]:
+        rows = self.db.query(
+            """SELECT question_id, due_at, reps, lapses, last_correct FROM cards
+               WHERE workspace_id = ? AND user_id = ? AND due_at <= ? ORDER BY due_at, question_id LIMIT ?""",
+            (workspace_id, user_id, to_ts(now), limit),
+        )
+        return [_card(r) for r in rows]
+
+    def count_due(self, workspace_id: str, user_id: str, now: datetime) -> int:
+        rows = self.db.query(
+            "SELECT COUNT(*) AS n FROM cards WHERE workspace_id = ? AND user_id = ? AND due_at <= ?",
+            (workspace_id, user_id, to_ts(now)),
+        )
+        return int(rows[0]["n"])
+
+    def next_card(self, workspace_id: str, user_id: str) -> CardRow | None:
+        rows = self.db.query(
+            """SELECT question_id, due_at, reps, lapses, last_correct FROM cards
+               WHERE workspace_id = ? AND user_id = ? ORDER BY due_at, question_id LIMIT 1""",
+            (workspace_id, user_id),
+        )
+        return _card(rows[0]) if rows else None
+
+    # activity and ranking ---------------------------------------------------------------------
+    def activity(self, workspace_id: str, user_id: str) -> list[ActivityDay]:
+        rows = self.db.query(
+            "SELECT local_date, answered, correct FROM activity WHERE workspace_id = ? AND user_id = ? ORDER BY local_date",
+            (workspace_id, user_id),
+        )
+        return [ActivityDay(date.fromisoformat(r["local_date"]), r["answered"], r["correct"]) for r in rows]
+
+    def leaderboard(self, workspace_id: str, since: datetime | None, until: datetime | None, limit: int) -> list[LeaderRow]:
+        clauses = ["a.workspace_id = ?"]
+        params: list[Any] = [workspace_id]
+        if since is not None:
+            clauses.append("a.answered_at >= ?")
+            params.append(to_ts(since))
+        if until is not None:
+            clauses.append("a.answered_at < ?")
+            params.append(to_ts(until))
+        params.append(limit)
+        rows = self.db.query(
+            f"""SELECT a.user_id, COALESCE(l.display_name, a.user_id) AS display_name, SUM(a.points) AS points,
+                       COUNT(*) AS answered, SUM(a.correct) AS correct, MIN(a.id) AS first_answer
+                FROM answers a LEFT JOIN learners l ON l.workspace_id = a.workspace_id AND l.user_id = a.user_id
+                WHERE {' AND '.join(clauses)}
+                GROUP BY a.user_id ORDER BY points DESC, first_answer ASC, a.user_id ASC LIMIT ?""",
+            tuple(params),
+        )
+        return [LeaderRow(r["user_id"], r["display_name"] or r["user_id"], r["points"], r["answered"], r["correct"]) for r in rows]
+
+    # subscriptions ----------------------------------------------------------------------------
+    def upsert_subscription(self, subscription: Subscription) -> Subscription:
+        s = subscription
+        with self.db.write() as conn:
+            conn.execute(
+                """INSERT INTO subscriptions (workspace_id, platform, channel_id, kind, user_id, local_time, tz, days,
+                     track, active, next_due_at, path_day, created_by, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                   ON CONFLICT (workspace_id, channel_id, kind) DO UPDATE SET
+                     local_time = excluded.local_time, tz = excluded.tz, days = excluded.days, track = excluded.track,
+                     active = 1, next_due_at = excluded.next_due_at, user_id = excluded.user_id""",
+                (
+                    s.workspace_id, s.platform, s.channel_id, s.kind, s.user_id, s.local_time, s.tz, s.days, s.track,
+                    to_ts(s.next_due_at) if s.next_due_at else None, s.path_day, s.created_by, to_ts(s.created_at),
+                ),
+            )
+        stored = self.get_subscription(s.workspace_id, s.channel_id, s.kind)
+        assert stored is not None
+        return stored
+
+    def get_subscription(self, workspace_id: str, channel_id: str, kind: str) -> Subscription | None:
+        rows = self.db.query(
+            "SELECT * FROM subscriptions WHERE workspace_id = ? AND channel_id = ? AND kind = ?",
+            (workspace_id, channel_id, kind),
+        )
+        return subscription_from_row(rows[0]) if rows else None
+
+    def deactivate_subscription(self, workspace_id: str, channel_id: str, kind: str) -> bool:
+        with self.db.write() as conn:
+            cursor = conn.execute(
+                "UPDATE subscriptions SET active = 0 WHERE workspace_id = ? AND channel_id = ? AND kind = ? AND active = 1",
+                (workspace_id, channel_id, kind),
+            )
+            return cursor.rowcount > 0
+
+    def list_subscriptions(self, workspace_id: str) -> list[Subscription]:
+        rows = self.db.query("SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY id", (workspace_id,))
+        return [subscription_from_row(r) for r in rows]
+
+
+def default_db_path() -> str:
+    """``AIPM_DB`` if set, else ``aipm.db`` under the user's data directory."""
+    from platformdirs import user_data_dir
+
+    return os.environ.get("AIPM_DB") or str(Path(user_data_dir("aipm-companion")) / "aipm.db")
+
+
+def open_repository(path: str | Path | None = None) -> SqliteRepository:
+    return SqliteRepository(path or default_db_path())
