@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from bot import commands as cmd
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", cmd.Help()),
+        ("help", cmd.Help()),
+        ("/aipm tip", cmd.Tip()),
+        ("quiz", cmd.Quiz()),
+        ("answer b", cmd.Answer("B")),
+        ("answer C)", cmd.Answer("C")),
+        ("streak", cmd.Streak()),
+        ("stats", cmd.Stats()),
+        ("review", cmd.Review()),
+        ("leaderboard", cmd.Leaderboard("week")),
+        ("leaderboard all", cmd.Leaderboard("all")),
+        ("tracks", cmd.Tracks()),
+        ("track Foundations", cmd.ChooseTrack("foundations")),
+        ("settings", cmd.ShowSettings()),
+        ("settings tz Europe/Berlin", cmd.SetTimeZone("Europe/Berlin")),
+        ("settings time 7:05", cmd.SetDailyTime("07:05")),
+        ("settings nudges off", cmd.SetNudges(False)),
+        ("settings workspace-tz Asia/Tokyo", cmd.SetWorkspaceTimeZone("Asia/Tokyo")),
+        ("subscribe", cmd.Subscribe()),
+        ("subscribe 08:30 Europe/Paris foundations", cmd.Subscribe("08:30", "Europe/Paris", "foundations")),
+        ("subscribe daily 18:00", cmd.Subscribe("18:00", None, None, cmd.EVERY_DAY)),
+        ("subscribe mon,wed,fri", cmd.Subscribe(days=(0, 2, 4))),
+        ("unsubscribe", cmd.Unsubscribe()),
+        ("forget-me", cmd.ForgetMe(False)),
+        ("forget-me confirm", cmd.ForgetMe(True)),
+    ],
+)
+def test_every_command_parses(text: str, expected: cmd.Command) -> None:
+    assert cmd.parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("quizz", "Did you mean `quiz`?"),
+        ("strek", "Did you mean `streak`?"),
+        ("leaderbord", "Did you mean `leaderboard`?"),
+        ("xyzzy", "Try `help`"),
+        ("answer", "Answer with one letter"),
+        ("answer F", "Answer with one letter"),
+        ("answer A B", "Answer with one letter"),
+        ("tip extra", "takes no extra words"),
+        ("leaderboard month", "leaderboard week"),
+        ("track", "Name one track"),
+        ("settings tz", "one time zone"),
+        ("settings time 25:00", "not a time of day"),
+        ("settings time noon", "not a time of day"),
+        ("settings nudges maybe", "nudges on"),
+        ("settings colour blue", "no setting called"),
+        ("subscribe 9:00 10:00", "one time only"),
+        ("subscribe 09:00 foundations career", "one track only"),
+        ("subscribe !!!", "could not read"),
+        ("forget-me now", "confirm"),
+        ("quiz " + "x" * 600, "too long"),
+    ],
+)
+def test_bad_input_gets_a_friendly_error(text: str, fragment: str) -> None:
+    with pytest.raises(cmd.CommandError) as caught:
+        cmd.parse_command(text)
+    assert fragment in str(caught.value)
+
+
+def test_every_command_in_the_table_is_parseable() -> None:
+    for spec in cmd.COMMAND_TABLE:
+        example = spec.usage.replace("<A-E>", "A").replace("[week|all]", "").replace("<name>", "path")
+        example = example.replace("<Area/City>", "Europe/Paris").replace("<HH:MM>", "09:00").replace("on|off", "on")
+        example = example.split("[")[0]
+        assert cmd.parse_command(example) is not None
