@@ -38,6 +38,8 @@ class ConsoleAdapter:
                 if key == button_key and not text.lower().startswith(("/aipm", "aipm")):
                     self._last = self.service.handle_action(self.context, action_id, value)
                     return self._last
+        if len(key) == 1 and key in "ABCDE":
+            text = f"answer {key}"  # a bare letter answers the open quiz, like clicking its button
         self._last = self.service.handle_text(self.context, text)
         return self._last
 

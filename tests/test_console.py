@@ -1,0 +1,78 @@
+"""The console adapter and the CLI, driven from outside exactly as a user would."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from adapters.console import ConsoleAdapter
+from bot.service import CompanionService
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=60, check=False,
+    )
+
+
+def test_scripted_console_session_from_the_readme(tmp_path: Path) -> None:
+    """`printf '/aipm tip\\n/aipm quiz\\n/aipm answer A\\n/aipm streak\\n' | aipm console`."""
+    result = run_cli("console", "--db", str(tmp_path / "c.db"), "--user", "ada", stdin="/aipm tip\n/aipm quiz\n/aipm answer A\n/aipm streak\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    tip, quiz, answer, streak = out.split("\n> ")
+    assert "Try this week" in tip
+    assert all(f"{letter})" in quiz for letter in "ABCD")
+    assert "[A]" in quiz
+    assert "Right!" in answer or "Not quite" in answer
+    assert "Correct answer" in answer
+    assert "1 day" in streak
+
+
+def test_console_buttons_are_clickable_by_key(service: CompanionService) -> None:
+    console = ConsoleAdapter(service, user="ada", tz="Europe/Paris")
+    out = io.StringIO()
+    console.run_script(["quiz", "B", "B", "streak"], out)
+    text = out.getvalue()
+    assert "already answered" in text
+    assert "1 day" in text
+
+
+def test_console_tz_option_sets_a_new_learners_zone(service: CompanionService) -> None:
+    console = ConsoleAdapter(service, user="kim", tz="Asia/Seoul")
+    assert "Asia/Seoul" in console.send("settings").text
+
+
+def test_content_validate_and_stats_json() -> None:
+    validate = run_cli("content", "validate")
+    assert validate.returncode == 0, validate.stderr
+    assert "OK: 8 tracks" in validate.stdout
+    stats = run_cli("content", "stats", "--json")
+    data = json.loads(stats.stdout)
+    assert data["tips"] >= 150
+    assert data["questions"] >= 300
+    assert set(data["correct_positions"]) == {"A", "B", "C", "D"}
+
+
+def test_content_validate_reports_problems_and_fails(tmp_path: Path) -> None:
+    (tmp_path / "tracks").mkdir()
+    (tmp_path / "tracks" / "x.yaml").write_text("track:\n  id: x\n  title: X\n")
+    result = run_cli("content", "validate", "--dir", str(tmp_path))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'tracks' / 'x.yaml'}:" in result.stderr
+    assert "not loaded" in result.stderr
+
+
+def test_run_without_tokens_opens_the_console(tmp_path: Path) -> None:
+    result = run_cli("run", "--db", str(tmp_path / "r.db"), stdin="/aipm help\n")
+    assert result.returncode == 0, result.stderr
+    assert "starting the console" in result.stderr
+    assert "forget-me" in result.stdout
