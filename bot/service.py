@@ -39,7 +39,7 @@ from bot.render import (
 )
 from bot.reviews import ReviewScheduler, ScheduledCard
 from bot.schedule import describe_days, format_days_field, next_occurrence, parse_days_field
-from bot.store.records import AnswerWrite, Learner, QuizInstance, Subscription
+from bot.store.records import AnswerWrite, Learner, QuizInstance, Subscription, Workspace
 from bot.store.repository import Repository, StoreUnavailable
 from bot.streaks import StreakState, compute_streak, excused_by_tz_change, local_date
 from bot.timezones import canonical_zone, suggest_zones
@@ -78,6 +78,7 @@ class CompanionService:
         self.content = content
         self.clock = clock
         self.reviews = reviews or ReviewScheduler()
+        self._known_workspaces: dict[str, Workspace] = {}
 
     # entry points --------------------------------------------------------------------------------
     def handle_text(self, ctx: Context, text: str) -> Reply:
@@ -125,7 +126,7 @@ class CompanionService:
     # learners ------------------------------------------------------------------------------------
     def ensure_learner(self, ctx: Context) -> tuple[Learner, bool]:
         now = self.clock.now()
-        workspace = self.repo.ensure_workspace(ctx.workspace_id, ctx.platform, ctx.workspace_name, now)
+        workspace = self.workspace(ctx, now)
         learner = self.repo.get_learner(ctx.workspace_id, ctx.user_id)
         if learner is not None:
             if now - learner.last_seen_at >= TOUCH_EVERY or (ctx.display_name and ctx.display_name != learner.display_name):
@@ -146,6 +147,14 @@ class CompanionService:
             )
         )
         return created, True
+
+    def workspace(self, ctx: Context, now: datetime) -> Workspace:
+        """The asker's workspace, created on first sight; cached because it is read on every request."""
+        known = self._known_workspaces.get(ctx.workspace_id)
+        if known is None:
+            known = self.repo.ensure_workspace(ctx.workspace_id, ctx.platform, ctx.workspace_name, now)
+            self._known_workspaces[ctx.workspace_id] = known
+        return known
 
     def streak_of(self, learner: Learner) -> StreakState:
         today = local_date(self.clock.now(), learner.tz)
@@ -284,9 +293,6 @@ class CompanionService:
         question = self.content.questions[instance.question_id]
         if letter not in question.letters:
             return error_reply(f"This question has options {question.letters[0]} to {question.letters[-1]}. Try `answer {question.letters[0]}`.")
-        previous = self.repo.get_answer_letter(learner.workspace_id, instance.id, learner.user_id)
-        if previous is not None:
-            return self._already_answered(previous)
         now = self.clock.now()
         correct = letter == question.answer
         write = AnswerWrite(
@@ -452,6 +458,7 @@ class CompanionService:
         if isinstance(zone, Reply):
             return zone
         self.repo.set_workspace_tz(ctx.workspace_id, zone)
+        self._known_workspaces.pop(ctx.workspace_id, None)
         return _info("settings", f"The default time zone here is now **{zone}**. New learners start with it.")
 
     # subscriptions -------------------------------------------------------------------------------

@@ -76,9 +76,8 @@ class SqliteDatabase:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not self.memory:
             conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL in WAL mode survives a crash of the process (kill -9); only power loss can drop
-            # the last commits, which the operator trades for ~2x write throughput.
-            conn.execute("PRAGMA synchronous = NORMAL")
+            # FULL: an answer acknowledged to a learner survives power loss, not only a process crash.
+            conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         with self._all_lock:
             self._all.append(conn)
