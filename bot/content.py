@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.similarity import near_duplicates
 
@@ -303,6 +303,9 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         problems.append(f"{path}:{line}: not valid YAML: {error.problem or error}")
+    except YAMLError as error:
+        line = getattr(error, "line", 0) + 1 if isinstance(getattr(error, "line", None), int) else 1
+        problems.append(f"{path}:{line}: not valid YAML: {error}")
     except (OSError, UnicodeDecodeError) as error:
         problems.append(f"{path}:1: cannot read the file: {error}")
     return None

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TZ = "UTC"
 DEFAULT_DAILY_TIME = "09:00"
 TOUCH_EVERY = timedelta(minutes=5)
+OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell your admin."
 TRY_AGAIN = "I couldn't save that just now (the database is busy or unavailable). Nothing was changed; please try again in a moment."
 
 
@@ -96,6 +97,9 @@ class CompanionService:
         except StoreUnavailable as error:
             log.warning("store unavailable: %s", error)
             return error_reply(TRY_AGAIN)
+        except Exception:
+            log.exception("command %s failed", type(command).__name__)
+            return error_reply(OOPS)
         if is_new and learner.tz_source == "default" and reply.private and reply.kind != "error":
             hint = Section(text="🕒 I don't know your time zone yet, so streak days follow UTC. Set it with `settings tz Area/City`, e.g. `settings tz Europe/Berlin`.")
             reply = replace(reply, sections=(*reply.sections, hint), text=f"{reply.text}\n{hint.text}", meta={**reply.meta, "tz_hint": "1"})
@@ -121,6 +125,9 @@ class CompanionService:
         except StoreUnavailable as error:
             log.warning("store unavailable: %s", error)
             return error_reply(TRY_AGAIN)
+        except Exception:
+            log.exception("action %s failed", action_id)
+            return error_reply(OOPS)
         return error_reply("I don't recognise that button. Send `help` to see what I can do.")
 
     # learners ------------------------------------------------------------------------------------
