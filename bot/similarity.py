@@ -40,11 +40,16 @@ def near_duplicates(items: Sequence[tuple[str, str]], threshold: float = NEAR_DU
     for position, item_shingles in enumerate(sets):
         for shingle in item_shingles:
             index[shingle].append(position)
+    # Stock phrases ("which of the") link everything to everything; a real near-duplicate shares many
+    # rare shingles too, so common ones are skipped when finding candidates (not when scoring).
+    common = max(20, len(items) // 20)
     found: list[tuple[str, str, float]] = []
     for position, item_shingles in enumerate(sets):
         candidates: set[int] = set()
         for shingle in item_shingles:
-            candidates.update(other for other in index[shingle] if other < position)
+            postings = index[shingle]
+            if len(postings) <= common:
+                candidates.update(other for other in postings if other < position)
         for other in sorted(candidates):
             union = len(item_shingles | sets[other])
             score = len(item_shingles & sets[other]) / union if union else 0.0
