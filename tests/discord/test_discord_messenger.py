@@ -1,0 +1,136 @@
+"""Scheduled posts through DiscordMessenger: channel and DM sends, nonces, rate limits and refusals."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from discord_world import LEARNER, World, discord_world
+from fake_discord import CHANNEL_ID, GUILD_ID, dm_channel_id
+
+from adapters.discord.messenger import DiscordMessenger, nonce_for
+from bot.messages import ACTION_START_QUIZ, Button, Image, Reply, Section
+from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
+
+CHANNEL = Destination(str(GUILD_ID), "discord", str(CHANNEL_ID), "channel")
+DM = Destination(str(GUILD_ID), "discord", f"dm:{LEARNER}", "dm", user_id=str(LEARNER))
+POST = Reply(
+    text="Daily tip", kind="delivery",
+    sections=(Section(title="Daily tip", text="Measure quality as a **rate**.", buttons=(Button("Start a quiz", ACTION_START_QUIZ, "daily", "primary"),)),),
+    private=False,
+)
+MESSAGES = r"/channels/\d+/messages$"
+
+
+def messenger(world: World) -> DiscordMessenger:
+    assert world.runner is not None
+    return world.runner.messenger
+
+
+async def test_a_channel_post_carries_the_embed_buttons_and_an_enforced_nonce(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        message_id = await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+
+        hit = (await world.fake.wait_for(lambda h: h.kind == "channel_message"))[0]
+        assert hit.path == f"/api/v10/channels/{CHANNEL_ID}/messages"
+        assert hit.body["nonce"] == nonce_for("sub-7:2025-03-03:tip")
+        assert len(hit.body["nonce"]) == 25
+        assert hit.body["enforce_nonce"] is True
+        assert hit.embeds[0]["title"] == "Daily tip"
+        assert "**rate**" in hit.embeds[0]["description"]
+        assert hit.custom_ids == [f"{ACTION_START_QUIZ}|daily"]
+        assert message_id == hit.message["id"]  # type: ignore[index]
+
+
+async def test_a_retried_send_with_the_same_key_is_deduplicated_by_discord(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        first = await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+        again = await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+        other = await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-04:tip")
+
+        assert first == again != other
+        assert len(world.fake.messages) == 2
+
+
+async def test_a_dm_opens_the_conversation_first(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        await messenger(world).send(DM, POST, "dm-3:2025-03-03:tip")
+
+        opened = (await world.fake.wait_for(lambda h: h.kind == "dm_open"))[0]
+        posted = (await world.fake.wait_for(lambda h: h.kind == "channel_message"))[0]
+        assert opened.body == {"recipient_id": LEARNER}
+        assert posted.path == f"/api/v10/channels/{dm_channel_id(LEARNER)}/messages"
+
+
+async def test_a_429_on_a_channel_post_is_retried_after_retry_after(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.fail_next("POST", MESSAGES, 429, retry_after=0.05)
+
+        message_id = await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+
+        posts = await world.fake.wait_for(lambda h: h.kind == "channel_message", count=2)
+        assert [h.status for h in posts] == [429, 200]
+        assert int(message_id) in world.fake.messages
+        assert len(world.fake.messages) == 1
+
+
+async def test_a_long_rate_limit_is_handed_back_to_the_scheduler(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.fail_next("POST", MESSAGES, 429, retry_after=3600)
+
+        with pytest.raises(TransientDeliveryError) as raised:
+            await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+
+        assert raised.value.retry_after == 3600
+
+
+@pytest.mark.parametrize("status", [403, 404])
+async def test_missing_access_or_unknown_channel_is_permanent(tmp_path: Path, status: int) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.fail_next("POST", MESSAGES, status)
+
+        with pytest.raises(PermanentDeliveryError):
+            await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+
+
+async def test_a_server_error_is_transient(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.fail_next("POST", MESSAGES, 503)
+
+        with pytest.raises(TransientDeliveryError):
+            await messenger(world).send(CHANNEL, POST, "sub-7:2025-03-03:tip")
+
+
+async def test_a_destination_that_is_not_a_discord_id_is_permanent(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        with pytest.raises(PermanentDeliveryError):
+            await messenger(world).send(Destination(str(GUILD_ID), "discord", "C0123ABC", "channel"), POST, "k")
+
+
+async def test_it_can_be_called_from_another_thread_with_its_own_loop(tmp_path: Path) -> None:
+    """The delivery scheduler runs its own event loop; the send must hop onto the client's."""
+    async with discord_world(tmp_path) as world:
+        sender = messenger(world)
+
+        message_id = await asyncio.to_thread(asyncio.run, sender.send(CHANNEL, POST, "sub-7:2025-03-03:tip"))
+
+        assert int(message_id) in world.fake.messages
+        assert await sender.find_sent(CHANNEL, "sub-7:2025-03-03:tip", world.clock.now()) is None
+
+
+async def test_an_image_is_attached_and_shown_in_the_embed(tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\nfake-chart"
+    chart = Reply(text="Your week", kind="stats", sections=(Section(title="Your week", text="Answers per day"),), image=Image(png, "answers per day", "week.png"))
+    async with discord_world(tmp_path) as world:
+        await messenger(world).send(CHANNEL, chart, "recap-1")
+
+        hit = (await world.fake.wait_for(lambda h: h.kind == "channel_message"))[0]
+        assert hit.files == [("week.png", png)]
+        assert hit.embeds[0]["image"]["url"] == "attachment://week.png"
+        assert hit.body["attachments"][0]["filename"] == "week.png"
+
+
+async def test_sending_while_the_client_is_not_running_is_transient() -> None:
+    with pytest.raises(TransientDeliveryError):
+        await DiscordMessenger().send(CHANNEL, POST, "k")
