@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -q -m 'not soak'
 
 test: lint unit
 

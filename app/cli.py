@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +76,59 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args)
 
 
+def _deliver_due(args: argparse.Namespace) -> int:
+    from app.deliver_cli import deliver_due
+
+    return deliver_due(args)
+
+
+def _discord_invite_url(args: argparse.Namespace) -> int:
+    from adapters.discord.invite import print_invite_url
+
+    return print_invite_url(args.application_id or load_settings().discord_application_id)
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    from app.ops import backup
+    from bot.store.sqlite import default_db_path
+
+    source = args.db or load_settings().db_path or default_db_path()
+    import sqlite3
+
+    if not Path(source).exists():
+        print(f"No database at {source}.", file=sys.stderr)
+        return 1
+    try:
+        pages = backup(source, args.path)
+    except (OSError, sqlite3.Error) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up {source} to {args.path} ({pages} pages), consistent even while the bot runs.")
+    return 0
+
+
+def _db_check(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from app.ops import check
+    from bot.store.sqlite import default_db_path
+
+    path = args.db or load_settings().db_path or default_db_path()
+    if not Path(path).exists():
+        print(f"No database at {path}.", file=sys.stderr)
+        return 1
+    try:
+        problems = check(path)
+    except sqlite3.DatabaseError as error:
+        print(f"{path}: not a usable SQLite database ({error}).", file=sys.stderr)
+        return 1
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    print(f"{path}: integrity ok.")
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     """``make run``: the real adapters when tokens are configured, else the console."""
     settings = load_settings()
@@ -109,6 +161,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
     serve.set_defaults(func=_serve)
 
+    deliver = sub.add_parser("deliver-due", help="run one delivery sweep now (or as of --at) and print what was sent, skipped and failed")
+    deliver.add_argument("--at", help="sweep as of this instant, ISO 8601 (e.g. 2026-03-02T09:00:00Z; UTC when no offset is given)")
+    deliver.add_argument("--db", help="SQLite file (default: AIPM_DB or the user data directory)")
+    deliver.add_argument("--grace", type=int, metavar="MINUTES", help="catch up posts at most this late (default: AIPM_DELIVERY_GRACE_MINUTES or 180)")
+    deliver.set_defaults(func=_deliver_due)
+
+    db = sub.add_parser("db", help="database operations, safe while the bot runs")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_backup = db_sub.add_parser("backup", help="online backup (SQLite backup API) to PATH")
+    db_backup.add_argument("path", help="the new backup file")
+    db_backup.add_argument("--db", help="database to back up (default: AIPM_DB or the user data directory)")
+    db_backup.set_defaults(func=_db_backup)
+    db_check = db_sub.add_parser("check", help="PRAGMA integrity_check and foreign_key_check")
+    db_check.add_argument("--db")
+    db_check.set_defaults(func=_db_check)
+
+    discord_cmd = sub.add_parser("discord", help="Discord helpers")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
+    invite = discord_sub.add_parser("invite-url", help="print the link that adds the bot to a server with the permissions it needs")
+    invite.add_argument("--application-id", help="the Application ID (default: DISCORD_APPLICATION_ID)")
+    invite.set_defaults(func=_discord_invite_url)
+
     content = sub.add_parser("content", help="check the curriculum")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     validate = content_sub.add_parser("validate", help="validate every content file; print file:line: reason for each problem")
@@ -124,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from app.logs import setup_logging
+
+    setup_logging(verbose=args.verbose)
     return int(args.func(args))
 
 

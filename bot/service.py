@@ -23,6 +23,7 @@ from bot.messages import (
     ACTION_NEXT_TIP,
     ACTION_START_QUIZ,
     Button,
+    Image,
     Reply,
     Section,
     error_reply,
@@ -360,7 +361,20 @@ class CompanionService:
         return Reply(
             text=text, kind="stats",
             sections=(Section(title="Your stats", text="\n".join(lines)), Section(title="Accuracy by topic", text=topic_text)),
+            image=self._activity_heatmap(learner),
             meta={"answered": str(answered), "correct": str(correct), "due": str(due)},
+        )
+
+    def _activity_heatmap(self, learner: Learner) -> Image:
+        """The last 12 weeks as a contributions-style calendar; matplotlib is imported only when drawn."""
+        from bot.charts import activity_heatmap
+
+        today = local_date(self.clock.now(), learner.tz)
+        by_day = {a.day: a.answered for a in self.repo.activity(learner.workspace_id, learner.user_id)}
+        active = sum(1 for day in by_day if (today - day).days < 84)
+        return Image(
+            png=activity_heatmap(by_day, today), filename="activity.png",
+            alt=f"Your activity over the last 12 weeks: {active} day{'s' if active != 1 else ''} with answers",
         )
 
     def week_bounds(self, workspace_tz: str) -> tuple[datetime, datetime]:

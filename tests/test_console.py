@@ -76,3 +76,26 @@ def test_run_without_tokens_opens_the_console(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "starting the console" in result.stderr
     assert "forget-me" in result.stdout
+
+
+def test_db_backup_and_check(tmp_path: Path) -> None:
+    db = tmp_path / "live.db"
+    run_cli("console", "--db", str(db), "--user", "ada", stdin="quiz\nanswer A\n")
+    backup = run_cli("db", "backup", str(tmp_path / "copy.db"), "--db", str(db))
+    assert backup.returncode == 0, backup.stderr
+    check = run_cli("db", "check", "--db", str(tmp_path / "copy.db"))
+    assert check.returncode == 0
+    assert "integrity ok" in check.stdout
+    again = run_cli("db", "backup", str(tmp_path / "copy.db"), "--db", str(db))
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    (tmp_path / "junk.db").write_bytes(b"not a database" * 100)
+    assert run_cli("db", "check", "--db", str(tmp_path / "junk.db")).returncode == 1
+
+
+def test_discord_invite_url() -> None:
+    result = run_cli("discord", "invite-url", "--application-id", "123456789012345678")
+    assert result.returncode == 0
+    assert "client_id=123456789012345678" in result.stdout
+    assert "applications.commands" in result.stdout
+    assert run_cli("discord", "invite-url", env={"DISCORD_APPLICATION_ID": ""}).returncode == 2

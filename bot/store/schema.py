@@ -120,6 +120,63 @@ def _core(db: Database) -> None:
     )
 
 
+@migrations(name="0002_delivery")
+def _delivery(db: Database) -> None:
+    """The outbox (one row per subscription, local date and kind), recap and nudge timers, and the sweep lease."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            subscription_id INTEGER NOT NULL,
+            workspace_id TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            dest_kind TEXT NOT NULL,
+            user_id TEXT,
+            local_date TEXT NOT NULL,
+            due_at INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'skipped', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_attempt_at INTEGER,
+            message_id TEXT,
+            error TEXT,
+            payload TEXT,
+            created_at INTEGER NOT NULL,
+            finished_at INTEGER
+        );
+        CREATE INDEX outbox_open ON outbox (next_attempt_at) WHERE status IN ('pending', 'sending');
+        CREATE INDEX outbox_subscription ON outbox (subscription_id, status);
+        CREATE INDEX outbox_created ON outbox (created_at);
+        CREATE TABLE delivery_timers (
+            subscription_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            spec TEXT NOT NULL,
+            next_due_at INTEGER NOT NULL,
+            PRIMARY KEY (subscription_id, kind)
+        ) WITHOUT ROWID;
+        CREATE INDEX delivery_timers_due ON delivery_timers (next_due_at);
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE delivery_notices (
+            id INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            subscription_id INTEGER NOT NULL,
+            admin_user_id TEXT,
+            text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            delivered INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     for statement in script.split(";"):

@@ -1,0 +1,41 @@
+"""Delivery's knobs in one place, with the defaults the README documents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.delivery_pacing import DEFAULT_LIMITS, PlatformLimits
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    grace: timedelta = timedelta(hours=3)
+    """A post still this late after its due instant is caught up; later than that it is skipped."""
+
+    nudge_time: str = "19:00"
+    nudge_min_streak: int = 3
+    recap_weekday: int = 0  # Monday
+    recap_chart: bool = True
+
+    batch_size: int = 200
+    """Due subscriptions planned per transaction (short, so sends' own writes rarely wait for one)."""
+    max_concurrency: int = 64
+    """Platform calls in flight at once; waiting for a rate-limit slot does not hold one."""
+    max_attempts: int = 4
+    """Attempts per post within one sweep; after that it waits for the next sweep."""
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+
+    lease_ttl: timedelta = timedelta(minutes=5)
+    lease_renew_every: timedelta = timedelta(minutes=1)
+    find_sent_slack: timedelta = timedelta(minutes=5)
+    """How far before a row's creation ``find_sent`` looks, for clock skew between us and the platform."""
+    missed_rows: int = 7
+    """At most this many skipped rows are recorded per subscription after a long outage."""
+    keep_finished: timedelta = timedelta(days=60)
+
+    limits: Mapping[str, PlatformLimits] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    headroom: float = 0.97
+    """Pace at this share of each platform limit, so clock jitter rarely turns into a 429."""
