@@ -1,4 +1,4 @@
-"""kill -9 in the middle of concurrent answers: the database is intact, nothing acknowledged is lost or doubled."""
+"""kill -9 in the middle of concurrent answers and a daily push: on restart nothing is lost or doubled."""
 
 from __future__ import annotations
 
@@ -7,30 +7,43 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+
+from bot.clock import FixedClock, SystemClock
+from bot.content import CoursePolicy, load_curriculum
+from bot.service import CompanionService
+from bot.store.sqlite import SqliteRepository
+from tests.faults.load_worker import CHANNELS, FIXTURES, FilePlatform, delivery_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def test_kill_minus_9_while_50_learners_answer(tmp_path: Path) -> None:
+def test_kill_minus_9_while_learners_answer_and_a_push_is_in_flight(tmp_path: Path) -> None:
     db = tmp_path / "kill.db"
+    platform_log = tmp_path / "platform.log"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.load_worker", str(db)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "tests.faults.load_worker", str(db), str(platform_log)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )
     acked: list[tuple[str, str]] = []
+    sent = 0
     assert worker.stdout is not None
     try:
         for line in worker.stdout:
             if line.startswith("ACK "):
                 _, user, instance = line.split()
                 acked.append((user, instance))
-                if len(acked) >= 400:
-                    break
+            elif line.startswith("SENT "):
+                sent += 1
+            if len(acked) >= 300 and sent >= 5:
+                break
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
-    assert len(acked) >= 400
+    posted_before_restart = platform_log.read_text().split()
+    assert 0 < len(posted_before_restart) < CHANNELS, "the kill must land while the push is in flight"
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -44,3 +57,14 @@ def test_kill_minus_9_while_50_learners_answer(tmp_path: Path) -> None:
     per_user_reps = dict(conn.execute("SELECT user_id, SUM(reps) FROM cards GROUP BY user_id"))
     assert per_user_answers == per_user_activity == per_user_reps
     conn.close()
+
+    # Restart after the dead process's lease has expired, well inside the grace window.
+    repo = SqliteRepository(db)
+    restarted = FixedClock(SystemClock().now() + timedelta(minutes=6))
+    service = CompanionService(repo, load_curriculum(FIXTURES, CoursePolicy.relaxed()), restarted)
+    delivery_for(service, repo, FilePlatform(platform_log)).sweep_now()
+    delivery_for(service, repo, FilePlatform(platform_log)).sweep_now()  # a second sweep sends nothing new
+    repo.close()
+    posts = Counter(platform_log.read_text().split())
+    assert len(posts) == CHANNELS, "every channel got its post"
+    assert set(posts.values()) == {1}, "no channel got it twice"
