@@ -1,0 +1,96 @@
+"""Check the shape of an inbound Slack body before bolt sees it, and name each delivery for deduplication.
+
+Bolt assumes well-formed payloads: a slash command without ``user_id`` or a ``payload=`` that is not JSON
+would surface as a 500 or an unhandled 404 after middleware has run. Rejecting them here with 400, after
+the signature check and before dispatch, means nothing malformed ever reaches the core or the database.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+SLASH_COMMAND_FIELDS = ("command", "team_id", "user_id", "channel_id", "response_url")
+
+
+class MalformedPayload(ValueError):
+    """The body is signed but is not a Slack payload we can act on."""
+
+
+def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
+    """The body as Slack means it: JSON for events, a form for commands, ``payload=<json>`` for interactions."""
+    if not raw.strip():
+        raise MalformedPayload("empty body")
+    media = (content_type or "").split(";")[0].strip().lower()
+    try:
+        if media == "application/json" or raw.lstrip().startswith("{"):
+            body = json.loads(raw)
+        else:
+            form = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=True))
+            body = json.loads(form["payload"]) if "payload" in form else form
+    except (ValueError, KeyError) as error:
+        raise MalformedPayload(f"unreadable body: {error.__class__.__name__}") from error
+    if not isinstance(body, dict):
+        raise MalformedPayload("the body is not an object")
+    return body
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedPayload(f"missing {key}")
+    return value
+
+
+def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key)
+    if not isinstance(value, dict):
+        raise MalformedPayload(f"missing {key}")
+    return value
+
+
+def validate(body: dict[str, Any]) -> str:
+    """The payload's kind (``command``, ``block_actions``, ``event_callback``, ...); raise MalformedPayload if unusable."""
+    if "command" in body:
+        for field in SLASH_COMMAND_FIELDS:
+            _text(body, field)
+        if not isinstance(body.get("text", ""), str):
+            raise MalformedPayload("text must be a string")
+        return "command"
+    kind = body.get("type")
+    if body.get("ssl_check") == "1":
+        return "ssl_check"
+    if not isinstance(kind, str):
+        raise MalformedPayload("no payload type")
+    if kind == "url_verification":
+        _text(body, "challenge")
+    elif kind == "event_callback":
+        _text(body, "team_id")
+        _text(body, "event_id")
+        _text(_object(body, "event"), "type")
+    elif kind == "block_actions":
+        _text(_object(body, "team"), "id")
+        _text(_object(body, "user"), "id")
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions or not all(isinstance(a, dict) for a in actions):
+            raise MalformedPayload("missing actions")
+        _text(actions[0], "action_id")
+        if not isinstance(actions[0].get("value", ""), str):
+            raise MalformedPayload("action value must be a string")
+        if body.get("response_url") is None and (body.get("container") or {}).get("type") != "view":
+            raise MalformedPayload("missing response_url")
+    return kind
+
+
+def action_key(body: dict[str, Any]) -> str:
+    """One click, however often Slack delivers it: the same user, action and ``action_ts``."""
+    action = body["actions"][0]
+    return ":".join(
+        ("action", str(body["team"]["id"]), str(body["user"]["id"]), str(action.get("action_ts", "")), str(action["action_id"]), str(action.get("value", "")))
+    )
+
+
+def event_key(body: dict[str, Any]) -> str:
+    """Slack repeats ``event_id`` on every retry of the same event."""
+    return f"event:{body['event_id']}"

@@ -1,0 +1,99 @@
+"""Proactive posts through the Messenger: metadata-carried keys, DMs, retries and error classes."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from slack_fake_api import FakeSlackApi
+
+from adapters.slack.runner import SlackRunner
+from bot.messages import Image, Reply, Section
+from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
+
+CHANNEL = Destination(workspace_id="T1", platform="slack", channel_id="C1", kind="channel")
+DM = Destination(workspace_id="T1", platform="slack", channel_id="dm:U5", kind="dm", user_id="U5")
+DAILY = Reply(text="Daily tip: **measure rates**", kind="delivery", sections=(Section(title="Daily tip", text="**measure rates**"),), private=False)
+SINCE = datetime(2023, 1, 1, tzinfo=UTC)
+
+
+def test_send_posts_publicly_with_the_key_in_metadata(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    ts = asyncio.run(runner.messenger.send(CHANNEL, DAILY, "sub1:2025-03-12:daily"))
+    call = fake.calls_to("chat.postMessage")[0]
+    assert call.params["channel"] == "C1"
+    assert call.params["metadata"] == {"event_type": "aipm_post", "event_payload": {"key": "sub1:2025-03-12:daily"}}
+    assert call.params["text"] == "Daily tip: *measure rates*"
+    assert call.params["blocks"][0]["type"] == "header"
+    assert call.token == "xoxb-test-bot-token"
+    assert ts == fake.messages["C1"][0]["ts"]
+
+
+def test_a_429_is_retried_after_retry_after(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "1"})
+    ts = asyncio.run(runner.messenger.send(CHANNEL, DAILY, "k429"))
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert ts == fake.messages["C1"][0]["ts"]
+
+
+def test_a_429_that_persists_is_transient_with_retry_after(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "1"}, times=2)
+    with pytest.raises(TransientDeliveryError) as raised:
+        asyncio.run(runner.messenger.send(CHANNEL, DAILY, "k429b"))
+    assert raised.value.retry_after == 1.0
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "is_archived", "not_in_channel", "account_inactive", "invalid_auth", "token_revoked", "missing_scope"])
+def test_permanent_errors(runner: SlackRunner, fake: FakeSlackApi, error: str) -> None:
+    fake.script("chat.postMessage", body={"ok": False, "error": error})
+    with pytest.raises(PermanentDeliveryError, match=error):
+        asyncio.run(runner.messenger.send(CHANNEL, DAILY, "kp"))
+
+
+def test_server_errors_are_transient(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"})
+    with pytest.raises(TransientDeliveryError):
+        asyncio.run(runner.messenger.send(CHANNEL, DAILY, "k5xx"))
+
+
+def test_a_dm_opens_the_conversation_first(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    asyncio.run(runner.messenger.send(DM, DAILY, "kdm"))
+    assert [c.method for c in fake.calls if c.method in ("conversations.open", "chat.postMessage")] == ["conversations.open", "chat.postMessage"]
+    assert fake.calls_to("conversations.open")[0].params["users"] == "U5"
+    assert fake.calls_to("chat.postMessage")[0].params["channel"] == "DU5"
+
+
+def test_find_sent_finds_the_key_in_history(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    async def scenario() -> tuple[str, str | None, str | None]:
+        ts = await runner.messenger.send(CHANNEL, DAILY, "key-a")
+        await runner.messenger.send(CHANNEL, DAILY, "key-b")
+        return ts, await runner.messenger.find_sent(CHANNEL, "key-a", SINCE), await runner.messenger.find_sent(CHANNEL, "key-c", SINCE)
+
+    ts, found, missing = asyncio.run(scenario())
+    assert found == ts
+    assert missing is None
+    history = fake.calls_to("conversations.history")[0].params
+    assert history["channel"] == "C1"
+    assert str(history["include_all_metadata"]).lower() in ("true", "1")
+    assert float(history["oldest"]) == SINCE.timestamp()
+
+
+def test_find_sent_in_a_gone_channel_is_unknowable_not_an_error(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("conversations.history", body={"ok": False, "error": "channel_not_found"})
+    assert asyncio.run(runner.messenger.find_sent(CHANNEL, "k", SINCE)) is None
+
+
+def test_a_chart_is_uploaded_beside_the_post(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    png = b"\x89PNG\r\n\x1a\n fake chart"
+    recap = Reply(text="Your week", kind="delivery", sections=(Section(text="Your week"),), image=Image(png=png, alt="Answers per day", filename="week.png"), private=False)
+    asyncio.run(runner.messenger.send(CHANNEL, recap, "recap1"))
+    assert [c.method for c in fake.calls if c.method != "auth.test"] == ["chat.postMessage", "files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
+    assert fake.calls_to("upload")[0].params["_bytes"] == png
+    assert fake.calls_to("files.completeUploadExternal")[0].params["channel_id"] == "C1"
+
+
+def test_a_failed_chart_upload_does_not_fail_the_post(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("files.getUploadURLExternal", body={"ok": False, "error": "missing_scope"})
+    recap = Reply(text="Your week", kind="delivery", image=Image(png=b"png", alt="chart"), private=False)
+    ts = asyncio.run(runner.messenger.send(CHANNEL, recap, "recap2"))
+    assert ts == fake.messages["C1"][0]["ts"]
