@@ -7,11 +7,12 @@ adapters call, and delivery reports through ``record_delivery``.
 from __future__ import annotations
 
 import time
-from typing import Any
+from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from bot.delivery_report import PostOutcome, SweepObserver, SweepReport
 from bot.messages import Reply
 from bot.service import CompanionService, Context
 
@@ -44,23 +45,37 @@ def _observe(ctx: Context, entry: str, reply: Reply, started: float) -> None:
         ANSWERS.labels(ctx.platform, reply.meta["correct"]).inc()
 
 
-class InstrumentedService:
-    """A CompanionService that counts and times what passes through it; everything else is delegated."""
-
-    def __init__(self, inner: CompanionService) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
+class InstrumentedService(CompanionService):
+    """The CompanionService adapters call, counting and timing each request on its way out."""
 
     def handle_text(self, ctx: Context, text: str) -> Reply:
         started = time.perf_counter()
-        reply = self._inner.handle_text(ctx, text)
+        reply = super().handle_text(ctx, text)
         _observe(ctx, "text", reply, started)
         return reply
 
     def handle_action(self, ctx: Context, action_id: str, value: str) -> Reply:
         started = time.perf_counter()
-        reply = self._inner.handle_action(ctx, action_id, value)
+        reply = super().handle_action(ctx, action_id, value)
         _observe(ctx, "action", reply, started)
         return reply
+
+
+class MetricsObserver:
+    """Counts delivery outcomes for ``/metrics``, and passes every event on to another observer (the logs)."""
+
+    def __init__(self, inner: SweepObserver) -> None:
+        self._inner = inner
+
+    def sweep_started(self, at: datetime) -> None:
+        self._inner.sweep_started(at)
+
+    def planned(self, count: int) -> None:
+        self._inner.planned(count)
+
+    def finished(self, outcome: PostOutcome) -> None:
+        record_delivery(outcome.destination.platform, outcome.status)
+        self._inner.finished(outcome)
+
+    def sweep_finished(self, report: SweepReport) -> None:
+        self._inner.sweep_finished(report)

@@ -1,4 +1,4 @@
-"""``aipm serve``: start every adapter that has credentials, plus the delivery scheduler.
+"""``aipm serve``: start every adapter that has credentials, the delivery scheduler, and /healthz + /metrics.
 
 Each adapter package exposes a runner with ``start()``, ``stop()`` and a ``messenger`` (bot.ports.Messenger)
 that delivery uses for scheduled posts.
@@ -7,14 +7,20 @@ that delivery uses for scheduled posts.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
+import os
 import signal
 import sys
 import threading
 from typing import Any, Protocol
 
+from app import metrics
+from app.ops_http import OpsHttpServer
+from app.scheduler import DeliveryScheduler, build_delivery
 from app.wiring import build_core
 from bot.config import load_settings
+from bot.delivery_report import LogObserver
 
 log = logging.getLogger(__name__)
 
@@ -27,19 +33,28 @@ class Runner(Protocol):
     def stop(self) -> None: ...
 
 
+def metrics_route() -> tuple[bytes, str]:
+    return metrics.render(), metrics.CONTENT_TYPE
+
+
 def serve(args: argparse.Namespace) -> int:
     settings = load_settings()
-    if args.port:
+    if getattr(args, "port", None):
         settings = settings.model_copy(update={"port": args.port})
     if not (settings.slack_configured or settings.discord_configured):
         print("No adapter is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or DISCORD_TOKEN.", file=sys.stderr)
         return 2
-    core = build_core(settings, db=getattr(args, "db", None))
+    core = build_core(settings, db=getattr(args, "db", None), service_class=metrics.InstrumentedService)
     runners: list[Runner] = []
+    ops: OpsHttpServer | None = None
     if settings.slack_configured:
         from adapters.slack.runner import SlackRunner
 
-        runners.append(SlackRunner(core))
+        slack = SlackRunner(core)
+        slack.add_get_route("/metrics", metrics_route)
+        runners.append(slack)
+    else:
+        ops = OpsHttpServer(os.environ.get("HOST") or "0.0.0.0", settings.port, {"/metrics": metrics_route})
     if settings.discord_configured:
         from adapters.discord.runner import DiscordRunner
 
@@ -50,17 +65,21 @@ def serve(args: argparse.Namespace) -> int:
     for runner in runners:
         runner.start()
         log.info("started %s adapter", runner.platform)
-    scheduler = None
-    try:
-        from app.scheduler import start_delivery
-
-        scheduler = start_delivery(core, {r.platform: r.messenger for r in runners})
-    except ImportError:
-        log.info("delivery scheduler not available yet")
+    if ops is not None:
+        ops.start()
+        log.info("health and metrics on port %s", ops.port)
+    delivery = build_delivery(core, {r.platform: r.messenger for r in runners}, observer=metrics.MetricsObserver(LogObserver()))
+    scheduler = DeliveryScheduler(delivery)
+    scheduler.start()
+    # Start-up objects live for the whole process: keep the collector from walking them on every full pass.
+    gc.collect()
+    gc.freeze()
     stop.wait()
-    if scheduler is not None:
-        scheduler.shutdown(wait=False)
+    log.info("shutting down")
+    scheduler.shutdown(wait=False)
     for runner in runners:
         runner.stop()
+    if ops is not None:
+        ops.stop()
     core.repo.close()
     return 0

@@ -21,8 +21,11 @@ class Core:
     service: CompanionService
 
 
-def build_core(settings: Settings, db: str | Path | None = None, clock: Clock | None = None, content: Curriculum | None = None) -> Core:
+def build_core(
+    settings: Settings, db: str | Path | None = None, clock: Clock | None = None, content: Curriculum | None = None,
+    service_class: type[CompanionService] = CompanionService,
+) -> Core:
     curriculum = content or load_curriculum(settings.content_dir, CoursePolicy.named(settings.content_policy))
     repo = SqliteRepository(db or settings.db_path or default_db_path())
     the_clock = clock or SystemClock()
-    return Core(settings, repo, curriculum, the_clock, CompanionService(repo, curriculum, the_clock))
+    return Core(settings, repo, curriculum, the_clock, service_class(repo, curriculum, the_clock))
