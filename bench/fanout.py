@@ -61,7 +61,7 @@ def lower_bound(sizes: list[int]) -> float:
 def seed(repo: SqliteRepository, sizes: list[int]) -> list[str]:
     """Subscriptions all due at DUE, written with executemany in one transaction; returns their keys."""
     created = to_ts(DUE) - 86_400
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for w, size in enumerate(sizes):
         rows.extend(
             (f"W{w:03d}", "slack", f"C{w:03d}-{c:04d}", "channel", None, "09:00", "UTC", "0,1,2,3,4", "path", to_ts(DUE), "U-admin", created)

@@ -103,8 +103,8 @@ async def serve(host: str, port: int) -> None:
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
-    print(f"PORT {sockets[0].getsockname()[1]}", flush=True)
+    port_bound = runner.addresses[0][1]  # the real port when asked for 0
+    print(f"PORT {port_bound}", flush=True)
     await asyncio.Event().wait()  # serve until the benchmark terminates us
 
 
