@@ -88,15 +88,24 @@ def _discord_invite_url(args: argparse.Namespace) -> int:
     return print_invite_url(args.application_id or load_settings().discord_application_id)
 
 
-def _db_backup(args: argparse.Namespace) -> int:
-    from app.ops import backup
+def _existing_database(args: argparse.Namespace) -> str | None:
+    """The database ``--db`` (or the settings) names, or None after saying there is none."""
     from bot.store.sqlite import default_db_path
 
-    source = args.db or load_settings().db_path or default_db_path()
+    path = args.db or load_settings().db_path or default_db_path()
+    if not Path(path).exists():
+        print(f"No database at {path}.", file=sys.stderr)
+        return None
+    return str(path)
+
+
+def _db_backup(args: argparse.Namespace) -> int:
     import sqlite3
 
-    if not Path(source).exists():
-        print(f"No database at {source}.", file=sys.stderr)
+    from app.ops import backup
+
+    source = _existing_database(args)
+    if source is None:
         return 1
     try:
         pages = backup(source, args.path)
@@ -111,11 +120,9 @@ def _db_check(args: argparse.Namespace) -> int:
     import sqlite3
 
     from app.ops import check
-    from bot.store.sqlite import default_db_path
 
-    path = args.db or load_settings().db_path or default_db_path()
-    if not Path(path).exists():
-        print(f"No database at {path}.", file=sys.stderr)
+    path = _existing_database(args)
+    if path is None:
         return 1
     try:
         problems = check(path)

