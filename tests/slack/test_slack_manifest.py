@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+import yaml
 
 from adapters.slack.app import BOT_SCOPES, COMMAND, REDIRECT_PATH
 from adapters.slack.http_server import EVENTS_PATH
@@ -14,7 +14,7 @@ MANIFEST = Path(__file__).resolve().parents[2] / "adapters" / "slack" / "manifes
 
 
 def _manifest() -> dict[str, Any]:
-    return dict(YAML(typ="safe").load(MANIFEST.read_text()))
+    return dict(yaml.safe_load(MANIFEST.read_text()))
 
 
 def test_every_request_url_is_the_one_events_endpoint() -> None:
