@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -57,6 +58,24 @@ class CompanionClient(discord.AutoShardedClient):
         self.sync_guild_id = guild_id
         self.tree = CompanionTree(self)
         self.tree.add_command(build_aipm_group(bridge, content))
+        self._guard_interaction_parser()
+
+    def _guard_interaction_parser(self) -> None:
+        """A malformed INTERACTION_CREATE must cost one interaction, not the gateway connection.
+
+        discord.py parses dispatches inside its websocket loop; a KeyError there (an interaction without the
+        fields Discord always sends) would end the connection. The bad event is logged and dropped instead.
+        """
+        parsers = self._connection.parsers
+        parse = parsers["INTERACTION_CREATE"]
+
+        def guarded(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception:
+                log.warning("dropped a malformed INTERACTION_CREATE", exc_info=True)
+
+        parsers["INTERACTION_CREATE"] = guarded
 
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway connects: register buttons, then publish the commands."""

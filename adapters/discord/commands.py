@@ -41,9 +41,14 @@ def track_choices(content: Curriculum) -> list[Choice[str]]:
     return choices[:CHOICES_MAX]
 
 
-def command_text(*words: str | None) -> str:
-    """The text the core parses: present words in order, absent options left out."""
-    return " ".join(word.strip() for word in words if word and word.strip())
+def command_text(*words: object) -> str:
+    """The text the core parses: present words in order, absent options left out.
+
+    Options are read as text whatever type they arrive as, so a malformed option becomes a word the core can
+    answer with a hint rather than an exception.
+    """
+    spoken = (str(word).strip() for word in words if word is not None)
+    return " ".join(word for word in spoken if word)
 
 
 async def autocomplete_zone(interaction: discord.Interaction, current: str) -> list[Choice[str]]:

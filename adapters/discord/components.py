@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 CUSTOM_ID_MAX = 100  # Discord's limit
 SEPARATOR = "|"
-TEMPLATE = re.compile(r"(?P<action>aipm_[a-z_]{1,32})\|(?P<value>[^|]{0,80})")
+TEMPLATE = re.compile(r"(?P<action>aipm_[a-z_]{1,32})\|(?P<value>[^|]{0,62})")  # at most 100 characters in all
 
 _STYLES: dict[ButtonStyle, discord.ButtonStyle] = {
     "default": discord.ButtonStyle.secondary,

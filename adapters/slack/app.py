@@ -89,6 +89,9 @@ def build_app(
     app = App(
         client=client,
         signing_secret=signing_secret,
+        # SlackHttpServer verifies every signature before dispatch (and Socket Mode needs none), so bolt's
+        # second check is off: that lets the server hand bolt a re-encoded body (see payloads.bolt_safe_body).
+        request_verification_enabled=False,
         process_before_response=True,
         listener_executor=work,
         installation_store=installation_store,

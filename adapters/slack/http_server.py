@@ -26,7 +26,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.ack_first import AckFirst
-from adapters.slack.payloads import MalformedPayload, parse_body, validate
+from adapters.slack.payloads import MalformedPayload, bolt_safe_body, parse_body, validate
 
 log = logging.getLogger(__name__)
 
@@ -149,17 +149,33 @@ class SlackHttpServer:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return web.json_response({"error": "the body is not UTF-8"}, status=400)
-        if not self._verifier.is_valid_request(text, dict(request.headers)):
+        try:
+            signed = self._verifier.is_valid_request(text, dict(request.headers))
+        except (ValueError, TypeError, OverflowError):  # absurd timestamps or headers: not Slack
+            signed = False
+        if not signed:
             return web.json_response({"error": "invalid signature"}, status=401)
         try:
-            validate(parse_body(text, request.headers.get("Content-Type")))
+            body = parse_body(text, request.headers.get("Content-Type"))
+            validate(body)
         except MalformedPayload as error:
             log.info("rejected a malformed Slack payload: %s", error)
             return web.json_response({"error": "malformed payload"}, status=400)
-        bolt_request = _bolt_request(request, text)
-        if self.inline_dispatch:
-            return _web_response(self.app.dispatch(bolt_request))
-        return await self._dispatch(self.app.dispatch, bolt_request)
+        bolt_request = _bolt_request(request, bolt_safe_body(text, body))
+        try:
+            if self.inline_dispatch:
+                response = _web_response(self.app.dispatch(bolt_request))
+            else:
+                response = await self._dispatch(self.app.dispatch, bolt_request)
+        except Exception:
+            response = web.Response(status=500)
+            log.warning("bolt raised while routing a signed Slack payload", exc_info=True)
+        if response.status >= 500:
+            # Our listeners only ack before handing work off, so a 5xx here is bolt failing on a payload shape
+            # it could not route: the sender's fault, and nothing was stored.
+            log.warning("bolt could not route a signed Slack payload; answered 400")
+            return web.json_response({"error": "malformed payload"}, status=400)
+        return response
 
     def _plain(self, produce: GetRoute) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def route(request: web.Request) -> web.Response:
