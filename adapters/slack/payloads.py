@@ -99,7 +99,7 @@ def bolt_safe_body(raw: str, body: dict[str, Any]) -> str:
     Bolt treats any form body containing "payload" as an interactive ``payload=`` and drops the command;
     escaping one letter (``%70`` is "p") keeps the decoded values identical while hiding the word.
     """
-    if "command" in body and "payload" in raw:
+    if "command" in body and "payload" in raw and not raw.lstrip().startswith("{"):  # forms only: JSON is parsed as is
         return raw.replace("payload", "%70ayload")
     return raw
 
