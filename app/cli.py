@@ -67,7 +67,9 @@ def _console(args: argparse.Namespace) -> int:
         print("The curriculum is invalid:\n" + "\n".join(error.problems), file=sys.stderr)
         return 1
     user = args.user or getpass.getuser() or "you"
-    return ConsoleAdapter(core.service, user=user, tz=args.tz).run()
+    from adapters.console.local_zone import local_zone_name
+
+    return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name()).run()
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -152,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     console = sub.add_parser("console", help="chat with the bot in this terminal (scriptable through stdin)")
     console.add_argument("--user", help="who you are (default: your login name)")
-    console.add_argument("--tz", help="your IANA time zone, e.g. Europe/Berlin")
+    console.add_argument("--tz", help="your IANA time zone, e.g. Europe/Berlin (default: this machine's)")
     console.add_argument("--db", help="SQLite file (default: AIPM_DB or the user data directory)")
     console.set_defaults(func=_console)
 

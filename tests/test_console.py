@@ -99,3 +99,16 @@ def test_discord_invite_url() -> None:
     assert "client_id=123456789012345678" in result.stdout
     assert "applications.commands" in result.stdout
     assert run_cli("discord", "invite-url", env={"DISCORD_APPLICATION_ID": ""}).returncode == 2
+
+
+def test_console_learners_default_to_the_terminals_time_zone(tmp_path: Path) -> None:
+    from adapters.console.local_zone import local_zone_name
+
+    assert local_zone_name({"TZ": "Asia/Tokyo"}) == "Asia/Tokyo"
+    assert local_zone_name({"TZ": ":europe/paris"}) == "Europe/Paris"
+    link = tmp_path / "localtime"
+    link.symlink_to("/usr/share/zoneinfo/America/Chicago")
+    assert local_zone_name({}, link) == "America/Chicago"
+    assert local_zone_name({"TZ": "Nowhere/Land"}, tmp_path / "missing") is None
+    result = run_cli("console", "--db", str(tmp_path / "tz.db"), "--user", "kim", stdin="settings\n", env={"TZ": "Asia/Tokyo"})
+    assert "Asia/Tokyo" in result.stdout
