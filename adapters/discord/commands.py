@@ -9,6 +9,7 @@ subcommands, so the core checks ``Context.is_admin`` on every call instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -60,18 +61,8 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
     aipm = app_commands.Group(name="aipm", description="Your AI product management study companion.")
     settings = app_commands.Group(name="settings", description=summary("settings"), parent=aipm)
     tracks = track_choices(content)
-
-    @aipm.command(name="help", description=summary("help"))
-    async def help_(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "help")
-
-    @aipm.command(name="tip", description=summary("tip"))
-    async def tip(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "tip")
-
-    @aipm.command(name="quiz", description=summary("quiz"))
-    async def quiz(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "quiz")
+    for name in NO_OPTION_COMMANDS:
+        aipm.add_command(_no_option_command(bridge, name))
 
     @aipm.command(name="answer", description=summary("answer"))
     @app_commands.describe(letter="The option you choose")
@@ -79,27 +70,11 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
     async def answer(interaction: discord.Interaction, letter: Choice[str]) -> None:
         await bridge.run_text(interaction, command_text("answer", letter.value))
 
-    @aipm.command(name="streak", description=summary("streak"))
-    async def streak(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "streak")
-
-    @aipm.command(name="stats", description=summary("stats"))
-    async def stats(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "stats")
-
-    @aipm.command(name="review", description=summary("review"))
-    async def review(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "review")
-
     @aipm.command(name="leaderboard", description=summary("leaderboard"))
     @app_commands.describe(scope="This week (default) or all time")
     @app_commands.choices(scope=[Choice(name="this week", value="week"), Choice(name="all time", value="all")])
     async def leaderboard(interaction: discord.Interaction, scope: Choice[str] | None = None) -> None:
         await bridge.run_text(interaction, command_text("leaderboard", scope.value if scope else "week"))
-
-    @aipm.command(name="tracks", description=summary("tracks"))
-    async def tracks_(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "tracks")
 
     @aipm.command(name="track", description=summary("track"))
     @app_commands.describe(name="The track to follow")
@@ -148,15 +123,19 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
     ) -> None:
         await bridge.run_text(interaction, command_text("subscribe", time, tz, track.value if track else None, days))
 
-    @aipm.command(name="unsubscribe", description=summary("unsubscribe"))
-    async def unsubscribe(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "unsubscribe")
-
-    @aipm.command(name="forget-me", description=summary("forget-me"))
-    async def forget_me(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "forget-me")
-
     return aipm
+
+
+NO_OPTION_COMMANDS = ("help", "tip", "quiz", "streak", "stats", "review", "tracks", "unsubscribe", "forget-me")
+
+
+def _no_option_command(bridge: CoreBridge, name: str) -> app_commands.Command[Any, Any, None]:
+    """``/aipm <name>`` with no options: the subcommand's name is the core command's text."""
+
+    async def run(interaction: discord.Interaction) -> None:
+        await bridge.run_text(interaction, name)
+
+    return app_commands.Command(name=name, description=summary(name), callback=run)
 
 
 def subcommand_names(group: app_commands.Group) -> Sequence[str]:
