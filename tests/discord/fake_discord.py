@@ -411,15 +411,7 @@ class FakeDiscord:
         interaction = self._interactions.get(token) or {}
         target = request.match_info["message"]
         message_id = int(interaction.get("_original_message_id") or 0) if target == "@original" else int(target)
-        message = self.messages.get(message_id)
-        if message is None:
-            hit.status = 404
-            await self._record(hit)
-            return json_response({"message": "Unknown Message", "code": 10008}, status=404)
-        message.update({k: v for k, v in (hit.body or {}).items() if k in ("content", "embeds", "components")})
-        hit.message = message
-        await self._record(hit)
-        return json_response(self.public(message))
+        return await self._apply_edit(hit, message_id)
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         hit, failure = await self._hit(request, "channel_message")
@@ -442,7 +434,11 @@ class FakeDiscord:
         hit, failure = await self._hit(request, "channel_edit")
         if failure:
             return failure
-        message = self.messages.get(int(request.match_info["message"]))
+        return await self._apply_edit(hit, int(request.match_info["message"]))
+
+    async def _apply_edit(self, hit: Hit, message_id: int) -> web.Response:
+        """An edit through a webhook or a channel route: Discord's 10008 when the message is gone."""
+        message = self.messages.get(message_id)
         if message is None:
             hit.status = 404
             await self._record(hit)
