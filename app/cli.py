@@ -4,56 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.content_cli import add_content_commands
 from bot.config import load_settings
-from bot.content import ContentError, CoursePolicy, load_curriculum
-
-
-def _content_validate(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    directory = Path(args.dir or settings.content_dir)
-    try:
-        curriculum = load_curriculum(directory, CoursePolicy.named(settings.content_policy))
-    except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"\n{len(error.problems)} problem(s): the curriculum was not loaded.", file=sys.stderr)
-        return 1
-    stats = curriculum.stats()
-    print(f"OK: {stats['tracks']} tracks, {stats['tips']} tips, {stats['questions']} questions, {stats['path_days']} path days.")
-    return 0
-
-
-def _content_stats(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    directory = Path(args.dir or settings.content_dir)
-    try:
-        stats = load_curriculum(directory, CoursePolicy.named(settings.content_policy)).stats()
-    except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(stats, indent=2))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Curriculum: {stats['tips']} tips, {stats['questions']} questions, {stats['path_days']} path days")
-    for column in ("track", "tips", "questions", "tips d1/d2/d3", "questions d1/d2/d3"):
-        table.add_column(column)
-    for track_id, row in stats["by_track"].items():
-        td, qd = row["tips_by_difficulty"], row["questions_by_difficulty"]
-        table.add_row(track_id, str(row["tips"]), str(row["questions"]), f"{td['1']}/{td['2']}/{td['3']}", f"{qd['1']}/{qd['2']}/{qd['3']}")
-    console = Console()
-    console.print(table)
-    shares = ", ".join(f"{k}: {v} ({stats['correct_position_share'][k]:.0%})" for k, v in stats["correct_positions"].items())
-    console.print(f"Correct positions: {shares}")
-    return 0
+from bot.content import ContentError
 
 
 def _console(args: argparse.Namespace) -> int:
@@ -192,15 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--application-id", help="the Application ID (default: DISCORD_APPLICATION_ID)")
     invite.set_defaults(func=_discord_invite_url)
 
-    content = sub.add_parser("content", help="check the curriculum")
-    content_sub = content.add_subparsers(dest="content_command", required=True)
-    validate = content_sub.add_parser("validate", help="validate every content file; print file:line: reason for each problem")
-    validate.add_argument("--dir", help="content directory (default: ./content)")
-    validate.set_defaults(func=_content_validate)
-    stats = content_sub.add_parser("stats", help="counts by track, kind and difficulty, and correct positions")
-    stats.add_argument("--dir")
-    stats.add_argument("--json", action="store_true", help="machine-readable output")
-    stats.set_defaults(func=_content_stats)
+    add_content_commands(sub)
     return parser
 
 

@@ -40,7 +40,7 @@ def _clean(text: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
 
 
 class TrackInfo(_Strict):
@@ -79,10 +79,25 @@ class Tip(_Strict):
         return f"{self.title} {self.body}"
 
 
+class Option(_Strict):
+    """One choice of a question. A wrong option carries ``feedback``: the belief it stands for and why it
+    fails here, shown to the learner who picked it (the question's explanation covers the key)."""
+
+    text: str = Field(min_length=1, max_length=160)
+    feedback: str | None = Field(default=None, min_length=20, max_length=300)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_text(cls, value: Any) -> Any:
+        # A bare string is an option without feedback: allowed for drafts and a workspace's own files;
+        # the bundled course's policy asks for feedback on every wrong option.
+        return {"text": value} if isinstance(value, str) else value
+
+
 class Question(_Strict):
     id: str = Field(pattern=rf"^{_ID}-q-\d{{2,3}}$")
     prompt: str = Field(min_length=10, max_length=400)
-    options: list[str] = Field(min_length=3, max_length=5)
+    choices: list[Option] = Field(alias="options", min_length=3, max_length=5)
     answer: str = Field(pattern=r"^[A-E]$")
     explanation: str = Field(min_length=20, max_length=600)
     tags: list[str] = Field(min_length=1, max_length=4)
@@ -91,23 +106,35 @@ class Question(_Strict):
 
     _tags = field_validator("tags")(_check_tags)
 
-    @field_validator("options")
+    @field_validator("choices")
     @classmethod
-    def _options_distinct(cls, options: list[str]) -> list[str]:
-        for option in options:
-            if not option.strip():
-                raise ValueError("an option is empty")
-            if len(option) > 160:
-                raise ValueError(f"option {option[:30]!r}... is longer than 160 characters")
-        if len({_clean(o).lower() for o in options}) != len(options):
+    def _options_distinct(cls, choices: list[Option]) -> list[Option]:
+        if len({_clean(o.text).lower() for o in choices}) != len(choices):
             raise ValueError("two options have the same text")
-        return options
+        return choices
 
     @model_validator(mode="after")
     def _answer_exists(self) -> Question:
-        if LETTERS.index(self.answer) >= len(self.options):
-            raise ValueError(f"answer {self.answer} names no option (there are {len(self.options)})")
+        if LETTERS.index(self.answer) >= len(self.choices):
+            raise ValueError(f"answer {self.answer} names no option (there are {len(self.choices)})")
+        if self.choices[self.correct_index].feedback:
+            raise ValueError(f"option {self.answer} is the answer: it takes no feedback (the explanation says why it is right)")
         return self
+
+    @cached_property
+    def options(self) -> list[str]:
+        """The options' texts, in letter order."""
+        return [choice.text for choice in self.choices]
+
+    def feedback_for(self, letter: str) -> str | None:
+        """Why the option ``letter`` is wrong, for a learner who picked it (None for the key or no feedback)."""
+        index = LETTERS.find(letter)
+        return self.choices[index].feedback if 0 <= index < len(self.choices) else None
+
+    @property
+    def missing_feedback(self) -> list[str]:
+        """Letters of wrong options that carry no feedback."""
+        return [LETTERS[i] for i, c in enumerate(self.choices) if i != self.correct_index and not c.feedback]
 
     @property
     def track_id(self) -> str:
@@ -157,18 +184,19 @@ class CoursePolicy:
     small test fixtures.
     """
 
-    min_tracks: int = 8
-    min_tips_per_track: int = 15
-    min_questions_per_track: int = 30
-    min_tips_total: int = 150
-    min_questions_total: int = 300
+    min_tracks: int = 10
+    min_tips_per_track: int = 20
+    min_questions_per_track: int = 40
+    min_tips_total: int = 200
+    min_questions_total: int = 400
     required_options: int | None = 4
     max_position_share: float = 0.30
     path_days: int | None = 30
+    require_feedback: bool = True
 
     @classmethod
     def relaxed(cls) -> CoursePolicy:
-        return cls(0, 0, 0, 0, 0, None, 1.0, None)
+        return cls(0, 0, 0, 0, 0, None, 1.0, None, False)
 
     @classmethod
     def named(cls, name: str | None) -> CoursePolicy:
@@ -377,6 +405,10 @@ def load_curriculum(directory: str | Path, policy: CoursePolicy | None = None) -
                     questions[item.id] = item
                     if policy.required_options is not None and len(item.options) != policy.required_options:
                         problems.append(f"{path}:{line}: {item.id} has {len(item.options)} options; the course uses exactly {policy.required_options}")
+                    if policy.require_feedback:
+                        for letter in item.missing_feedback:
+                            option_line = _line_of(raw, (section, index, "options", LETTERS.index(letter)))
+                            problems.append(f"{path}:{option_line}: {item.id} option {letter} is wrong but has no feedback: say which belief it stands for and why it fails here")
     orders = Counter(t.order for t in tracks)
     for track in tracks:
         if orders[track.order] > 1:

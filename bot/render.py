@@ -70,7 +70,11 @@ def answer_reply(
     right = question.answer
     right_text = question.options[question.correct_index]
     verdict = "✅ **Right!**" if correct else f"❌ **Not quite.** You chose {letter}."
-    lines = [verdict, f"Correct answer: **{right}) {right_text}**", "", question.explanation]
+    lines = [verdict]
+    why_not = None if correct else question.feedback_for(letter)
+    if why_not:
+        lines.append(f"_Why not {letter}:_ {why_not}")
+    lines += [f"Correct answer: **{right}) {right_text}**", "", question.explanation]
     if question.cite:
         lines.append(f"_Source: {question.cite}_")
     footer = f"🔥 Streak: {streak.current} day{'s' if streak.current != 1 else ''}"

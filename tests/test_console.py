@@ -46,6 +46,19 @@ def test_console_buttons_are_clickable_by_key(service: CompanionService) -> None
     assert "1 day" in text
 
 
+def test_console_wrong_answer_shows_why_that_option_is_wrong(service: CompanionService) -> None:
+    console = ConsoleAdapter(service, user="ada", tz="Europe/Paris")
+    out = io.StringIO()
+    console.run_script(["quiz"], out)
+    question = next(q for q in service.content.questions.values() if q.prompt[:40] in " ".join(out.getvalue().split()))
+    wrong = next(letter for letter in question.letters if letter != question.answer)
+    console.run_script([f"answer {wrong}"], out)
+    feedback = question.feedback_for(wrong)
+    assert feedback
+    assert feedback[:50] in " ".join(out.getvalue().split())
+    assert f"Why not {wrong}" in out.getvalue()
+
+
 def test_console_tz_option_sets_a_new_learners_zone(service: CompanionService) -> None:
     console = ConsoleAdapter(service, user="kim", tz="Asia/Seoul")
     assert "Asia/Seoul" in console.send("settings").text
@@ -54,11 +67,11 @@ def test_console_tz_option_sets_a_new_learners_zone(service: CompanionService) -
 def test_content_validate_and_stats_json() -> None:
     validate = run_cli("content", "validate")
     assert validate.returncode == 0, validate.stderr
-    assert "OK: 8 tracks" in validate.stdout
+    assert "OK: 10 tracks" in validate.stdout
     stats = run_cli("content", "stats", "--json")
     data = json.loads(stats.stdout)
-    assert data["tips"] >= 150
-    assert data["questions"] >= 300
+    assert data["tips"] >= 200
+    assert data["questions"] >= 400
     assert set(data["correct_positions"]) == {"A", "B", "C", "D"}
 
 

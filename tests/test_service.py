@@ -71,6 +71,25 @@ def test_wrong_answer_shows_correct_option_and_explanation(chat: Chat, curriculu
     assert "Variable outputs need a rate" in reply.text  # the explanation of alpha-q-01
 
 
+def test_a_wrong_answer_explains_the_belief_behind_the_option_chosen(chat: Chat) -> None:
+    chat.send("quiz")
+    instance = chat.service.repo.get_quiz_instance(chat.ctx.workspace_id, chat.last.quiz_instance_id or "")
+    assert instance is not None
+    question = chat.service.content.questions[instance.question_id]
+    wrong = [letter for letter in question.letters if letter != question.answer]
+    reply = chat.send(f"answer {wrong[0]}")
+    feedback = question.feedback_for(wrong[0])
+    assert feedback
+    assert f"Why not {wrong[0]}:_ {feedback}" in reply.text
+    assert all(other_feedback not in reply.text for other in wrong[1:] if (other_feedback := question.feedback_for(other)))
+
+
+def test_a_right_answer_shows_no_option_feedback(chat: Chat) -> None:
+    chat.send("quiz")
+    reply = chat.send(f"answer {correct_letter(chat)}")
+    assert "Why not" not in reply.text
+
+
 def test_button_answer_replaces_the_quiz_message(chat: Chat) -> None:
     chat.send("quiz")
     letter = correct_letter(chat)

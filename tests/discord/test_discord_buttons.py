@@ -51,6 +51,10 @@ async def test_a_wrong_answer_says_so_and_is_recorded(tmp_path: Path) -> None:
 
         assert result.callback_type == UPDATE_MESSAGE
         assert f"You chose {wrong}" in result.text
+        question = next(q for q in world.content.questions.values() if q.prompt in quiz.text)
+        feedback = question.feedback_for(wrong)
+        assert feedback
+        assert f"Why not {wrong}:_ {feedback}" in result.text, "the learner sees why the option they picked is wrong"
         assert world.count("answers", "correct = 0") == 1
 
 

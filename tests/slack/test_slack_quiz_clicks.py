@@ -25,6 +25,18 @@ def test_clicking_an_option_replaces_the_quiz_with_the_result_and_no_buttons_row
     assert count("answers") == 1
 
 
+def test_a_wrong_click_shows_why_that_option_is_wrong(slack: SlackClient, core: Core) -> None:
+    quiz = slack.send("quiz")
+    question = next(q for q in core.content.questions.values() if q.prompt[:40] in all_text(quiz))
+    wrong = next(letter for letter in question.letters if letter != question.answer)
+    result = slack.click(button(quiz, wrong))
+    feedback = question.feedback_for(wrong)
+    assert feedback
+    text = " ".join(all_text(result).split())
+    assert f"Why not {wrong}:_ {feedback}" in text
+    assert question.explanation.split()[0] in text
+
+
 def test_the_same_click_delivered_twice_is_applied_once(
     slack: SlackClient, fake: FakeSlackApi, finished: FinishedLog, count: Callable[[str], int],
 ) -> None:

@@ -1,0 +1,131 @@
+"""``aipm content ...``: validate, count and audit the curriculum from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.audit import AuditReport, audit_questions
+from bot.config import load_settings
+from bot.content import ContentError, CoursePolicy, Curriculum, load_curriculum
+
+
+def _load(args: argparse.Namespace, policy: CoursePolicy | None = None) -> Curriculum | None:
+    settings = load_settings()
+    directory = Path(args.dir or settings.content_dir)
+    try:
+        return load_curriculum(directory, policy or CoursePolicy.named(settings.content_policy))
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"\n{len(error.problems)} problem(s): the curriculum was not loaded.", file=sys.stderr)
+        return None
+
+
+def _content_validate(args: argparse.Namespace) -> int:
+    curriculum = _load(args)
+    if curriculum is None:
+        return 1
+    stats = curriculum.stats()
+    print(f"OK: {stats['tracks']} tracks, {stats['tips']} tips, {stats['questions']} questions, {stats['path_days']} path days.")
+    return 0
+
+
+def _content_stats(args: argparse.Namespace) -> int:
+    curriculum = _load(args)
+    if curriculum is None:
+        return 1
+    stats = curriculum.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Curriculum: {stats['tips']} tips, {stats['questions']} questions, {stats['path_days']} path days")
+    for column in ("track", "tips", "questions", "tips d1/d2/d3", "questions d1/d2/d3"):
+        table.add_column(column)
+    for track_id, row in stats["by_track"].items():
+        td, qd = row["tips_by_difficulty"], row["questions_by_difficulty"]
+        table.add_row(track_id, str(row["tips"]), str(row["questions"]), f"{td['1']}/{td['2']}/{td['3']}", f"{qd['1']}/{qd['2']}/{qd['3']}")
+    console = Console()
+    console.print(table)
+    shares = ", ".join(f"{k}: {v} ({stats['correct_position_share'][k]:.0%})" for k, v in stats["correct_positions"].items())
+    console.print(f"Correct positions: {shares}")
+    return 0
+
+
+def _content_audit(args: argparse.Namespace) -> int:
+    # Structure only: a writer audits drafts before they meet the course's volume rules.
+    curriculum = _load(args, CoursePolicy.relaxed())
+    if curriculum is None:
+        return 1
+    report = audit_questions(list(curriculum.questions.values()))
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print_audit(report)
+    return 0 if report.ok or args.advice else 1
+
+
+def _print_audit(report: AuditReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    shown = [s for s in report.strategies if not s.name.startswith("always-")]
+    table = Table(title=f"Test-wise strategies over {report.questions} questions (chance {report.chance:.0%})")
+    table.add_column("track")
+    for strategy in shown:
+        table.add_column(strategy.name.removeprefix("pick-").replace("options-only-", ""), justify="right")
+    table.add_column("top position", justify="right")
+    positions = [s for s in report.strategies if s.name.startswith("always-")]
+    tracks = sorted(shown[0].by_track) if shown else []
+
+    def cell(score: float, limit: float) -> str:
+        return f"[red]{score:.0%}[/red]" if score > limit + 1e-9 else f"{score:.0%}"
+
+    for track in tracks:
+        top = max(positions, key=lambda s: s.by_track[track])
+        table.add_row(track, *(cell(s.by_track[track], s.limit_track) for s in shown),
+                      f"{top.name[-1]} {cell(top.by_track[track], top.limit_track)}")
+    top = max(positions, key=lambda s: s.bank)
+    table.add_row("[b]whole bank[/b]", *(cell(s.bank, s.limit_bank) for s in shown), f"{top.name[-1]} {cell(top.bank, top.limit_bank)}")
+    console.print(table)
+    for strategy in shown:
+        if strategy.bank > report.chance + 0.05 or strategy.failures:
+            items = ", ".join(item["id"] for item in strategy.worst_items)
+            console.print(f"Items that give themselves away to {strategy.name}: {items}")
+    for kind, found in (("Negative stems", report.negative_stems),
+                        ("Options shared verbatim", [f"{o['option']!r} in {', '.join(o['questions'])}" for o in report.shared_options]),
+                        ("Near-duplicates across tracks", [f"{d['first']} ~ {d['second']} ({d['similarity']})" for d in report.near_duplicates])):
+        if found:
+            console.print(f"{kind}: " + "; ".join(found))
+    summary: list[Any] = report.failures or [f"every strategy within its limit ({report.strategies[0].limit_bank:.0%} over the bank, "
+                                             f"{report.strategies[0].limit_track:.0%} in a track)"]
+    console.print(("[red]FAIL[/red]: " if report.failures else "[green]OK[/green]: ") + "; ".join(summary))
+
+
+def add_content_commands(sub: Any) -> None:
+    content = sub.add_parser("content", help="check the curriculum")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    validate = content_sub.add_parser("validate", help="validate every content file; print file:line: reason for each problem")
+    validate.add_argument("--dir", help="content directory (default: ./content)")
+    validate.set_defaults(func=_content_validate)
+    stats = content_sub.add_parser("stats", help="counts by track, kind and difficulty, and correct positions")
+    stats.add_argument("--dir", help="content directory (default: ./content)")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(func=_content_stats)
+    audit = content_sub.add_parser(
+        "audit", help="score test-wise strategies (option length, stem overlap, an options-only classifier) over the question bank",
+        description="Does a right answer mean the learner knew it? Scores every guessing strategy over the bank and per track; "
+                    "exits 1 when one beats its limit.",
+        epilog="example: aipm content audit --json | jq .strategies",
+    )
+    audit.add_argument("--dir", help="content directory (default: ./content)")
+    audit.add_argument("--json", action="store_true", help="machine-readable output")
+    audit.add_argument("--advice", action="store_true", help="report only: exit 0 even when a strategy beats its limit")
+    audit.set_defaults(func=_content_audit)
