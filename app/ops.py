@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -16,6 +17,8 @@ def backup(source: str | Path, target: str | Path) -> int:
     if target_path.exists():
         raise FileExistsError(f"{target_path} already exists; choose a new file name")
     target_path.parent.mkdir(parents=True, exist_ok=True)
+    # The copy holds bot tokens like the original: readable by its owner only, from its first byte.
+    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     src = sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True, timeout=5)
     dst = sqlite3.connect(target_path)
     pages = 0

@@ -19,17 +19,24 @@ def health() -> tuple[bytes, str]:
 
 
 class OpsHttpServer:
-    def __init__(self, host: str, port: int, routes: Mapping[str, GetRoute]) -> None:
+    def __init__(self, host: str, port: int, routes: Mapping[str, GetRoute], health_problem: Callable[[], str | None] | None = None) -> None:
+        """``health_problem`` returns None when the bot can work, else the reason (``/healthz`` answers 503)."""
         table = {"/healthz": health, **routes}
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                produce = table.get(self.path.split("?", 1)[0])
+                path = self.path.split("?", 1)[0]
+                produce = table.get(path)
                 if produce is None:
                     self.send_error(404)
                     return
-                body, content_type = produce()
-                self.send_response(200)
+                status = 200
+                problem = health_problem() if path == "/healthz" and health_problem is not None else None
+                if problem:
+                    body, content_type, status = json.dumps({"status": "unavailable", "reason": problem}).encode(), "application/json", 503
+                else:
+                    body, content_type = produce()
+                self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -45,6 +45,10 @@ def serve(args: argparse.Namespace) -> int:
         print("No adapter is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or DISCORD_TOKEN.", file=sys.stderr)
         return 2
     core = build_core(settings, db=getattr(args, "db", None), service_class=metrics.InstrumentedService)
+    problem = core.repo.health_problem()
+    if problem:
+        print(f"The database at {core.repo.path} cannot be written, so the bot would lose what users send it: {problem}", file=sys.stderr)
+        return 2
     runners: list[Runner] = []
     ops: OpsHttpServer | None = None
     if settings.slack_configured:
@@ -54,7 +58,7 @@ def serve(args: argparse.Namespace) -> int:
         slack.add_get_route("/metrics", metrics_route)
         runners.append(slack)
     else:
-        ops = OpsHttpServer(os.environ.get("HOST") or "0.0.0.0", settings.port, {"/metrics": metrics_route})
+        ops = OpsHttpServer(os.environ.get("HOST") or "0.0.0.0", settings.port, {"/metrics": metrics_route}, core.repo.health_problem)
     if settings.discord_configured:
         from adapters.discord.runner import DiscordRunner
 

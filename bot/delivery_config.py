@@ -30,6 +30,9 @@ class DeliveryConfig:
 
     lease_ttl: timedelta = timedelta(minutes=5)
     lease_renew_every: timedelta = timedelta(minutes=1)
+    unknown_outcome_patience: timedelta = timedelta(seconds=45)
+    """After a send whose outcome is unknown (a timeout, a dropped connection), wait this long before looking
+    for it with ``find_sent``: a slow original may still land, and a look too early would post it twice."""
     find_sent_slack: timedelta = timedelta(minutes=5)
     """How far before a row's creation ``find_sent`` looks, for clock skew between us and the platform."""
     missed_rows: int = 7

@@ -194,9 +194,11 @@ class Dispatcher:
             delay = error.retry_after
         else:
             delay = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (failures - 1))
+        if error.outcome_unknown:
+            delay = max(delay, self.config.unknown_outcome_patience.total_seconds())
         retry_at = self.clock.now() + timedelta(seconds=delay)
         self.store.mark_retry(row.id, "sending" if maybe_posted else "pending", retry_at, str(error) or type(error).__name__)
-        if failures >= self.config.max_attempts or delay > self.config.backoff_cap:
+        if failures >= self.config.max_attempts or delay > max(self.config.backoff_cap, self.config.unknown_outcome_patience.total_seconds()):
             log.warning("leaving %s for the next sweep after %d failures: %s", row.key, failures, error)
             self._done(row, "retrying", f"{error} (next try after {retry_at:%H:%M:%S} UTC)", attempts=attempt)
             return False

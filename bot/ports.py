@@ -31,9 +31,11 @@ class DeliveryError(Exception):
 class TransientDeliveryError(DeliveryError):
     """Worth retrying: rate limited (``retry_after`` seconds, when the platform said) or a 5xx/network error."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(self, message: str, retry_after: float | None = None, outcome_unknown: bool = False) -> None:
+        """``outcome_unknown``: the call timed out or its connection dropped, so the post may yet land."""
         super().__init__(message)
         self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
 
 
 class PermanentDeliveryError(DeliveryError):

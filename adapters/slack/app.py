@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltRequest, Respond
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
@@ -41,7 +41,7 @@ def api_base_url(configured: str | None) -> str:
 
 
 def retry_handlers() -> list[RetryHandler]:
-    """A 429 waits for its Retry-After and goes again once; a dropped connection is retried twice."""
+    """Reads may go again: a 429 waits for its Retry-After once; a dropped connection is retried twice."""
     return [RateLimitErrorRetryHandler(max_retry_count=1), ConnectionErrorRetryHandler(max_retry_count=2)]
 
 
@@ -49,18 +49,40 @@ def build_web_client(base_url: str, token: str | None = None) -> WebClient:
     return WebClient(base_url=base_url, token=token, retry_handlers=retry_handlers(), timeout=10)
 
 
-def _listeners(handlers: SlackHandlers, work: Executor) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
-    """Ack-then-submit listeners; bolt injects their arguments by parameter name."""
+def build_posting_client(base_url: str, token: str | None = None, timeout: int = 10) -> WebClient:
+    """A client for posts that must not repeat (scheduled deliveries): no library-level retry at all.
 
-    def command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    A retried chat.postMessage after a dropped connection can post twice; delivery decides instead, by
+    looking for the message (``find_sent``) before any resend.
+    """
+    return WebClient(base_url=base_url, token=token, retry_handlers=[], timeout=timeout)
+
+
+def _listeners(handlers: SlackHandlers, work: Executor) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
+    """Admit-ack-submit listeners; bolt injects their arguments by parameter name.
+
+    The HTTP server has already written the request to the intake; in Socket Mode the listener does it,
+    before the ack. A replay is acknowledged and goes no further.
+    """
+
+    def command(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, request: BoltRequest) -> None:
+        if not handlers.admit(request, body, "command"):
+            ack()
+            return
         ack()
         work.submit(handlers.on_command, body, respond, client)
 
-    def action(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def action(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, request: BoltRequest) -> None:
+        if not handlers.admit(request, body, "block_actions"):
+            ack()
+            return
         ack()
         work.submit(handlers.on_action, body, respond, client)
 
-    def home_opened(ack: Ack, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+    def home_opened(ack: Ack, body: dict[str, Any], event: dict[str, Any], client: WebClient, request: BoltRequest) -> None:
+        if not handlers.admit(request, body, "event_callback"):
+            ack()
+            return
         ack()
         work.submit(handlers.on_home_opened, body, event, client)
 

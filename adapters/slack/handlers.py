@@ -8,17 +8,19 @@ channel message untouched.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
-from adapters.slack.payloads import action_key, event_key
-from adapters.slack.processed import ProcessedRequests
+from adapters.slack.payloads import intake_key
+from bot.intake import Intake, IntakeRecord
 from bot.messages import Reply, error_reply
 from bot.service import Context
 
@@ -59,65 +61,105 @@ def _refreshes_home(reply: Reply) -> bool:
     return reply.kind == "answer" and reply.meta.get("already") != "1"
 
 
+INTAKE_HEADER = "x-aipm-intake"
+
+
 class SlackHandlers:
-    def __init__(
-        self, service: CoreService, contexts: ContextFactory, processed: ProcessedRequests, on_finished: Finished | None = None,
-    ) -> None:
+    def __init__(self, service: CoreService, contexts: ContextFactory, intake: Intake, on_finished: Finished | None = None) -> None:
         self.service = service
         self.contexts = contexts
-        self.processed = processed
+        self.intake = intake
         self.on_finished: Finished = on_finished or (lambda kind, outcome: None)
+
+    # admission, called by the listeners in app.py before their ack -----------------------------------
+    def admit(self, request: BoltRequest, body: dict[str, Any], kind: str) -> bool:
+        """False for a replay. The HTTP server admits before dispatch; Socket Mode requests are admitted here."""
+        marks = request.headers.get(INTAKE_HEADER) or []
+        if marks and marks[0] in ("admitted", "recover"):
+            return True
+        key = intake_key(body, kind)
+        if key is None:
+            return True
+        try:
+            return self.intake.admit_now(IntakeRecord(key, "slack", kind, json.dumps(body), "application/json"))
+        except Exception:  # unrecorded but not refused: Socket Mode cannot ask Slack to retry
+            log.warning("could not write a Socket Mode request to the intake", exc_info=True)
+            return True
 
     # work, submitted by the listeners in app.py -------------------------------------------------------
     def on_command(self, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         outcome = "error"
+        key = intake_key(body, "command") or ""
         try:
             ctx = self.contexts.for_command(body, client)
-            reply = self.service.handle_text(ctx, body.get("text") or "")
-            self._respond(respond, command_response(reply))
-            if _refreshes_home(reply):
+            replies: list[Reply] = []
+
+            def work() -> dict[str, Any]:
+                replies.append(self.service.handle_text(ctx, body.get("text") or ""))
+                return command_response(replies[-1])
+
+            applied = self.intake.apply(key, work)
+            if not applied.fresh or applied.response is None:
+                outcome = "duplicate"
+                return
+            self._respond(respond, applied.response)
+            self.intake.responded(key)
+            if _refreshes_home(replies[-1]):
                 self._publish_home(client, ctx)
             outcome = "done"
         except Exception:
             log.exception("slash command failed")
             self._respond(respond, command_response(error_reply(OOPS)))
+            self.intake.failed(key)
         finally:
             self.on_finished("command", outcome)
 
     def on_action(self, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         outcome = "error"
+        key = intake_key(body, "block_actions") or ""
         try:
-            if not self.processed.first_time(action_key(body)):
-                outcome = "duplicate"
-                return
             action = body["actions"][0]
             ctx = self.contexts.for_action(body, client)
             core_id = core_action(action["action_id"]) or action["action_id"]
-            reply = self.service.handle_action(ctx, core_id, action.get("value") or "")
+            replies: list[Reply] = []
+
+            def work() -> dict[str, Any]:
+                replies.append(self.service.handle_action(ctx, core_id, action.get("value") or ""))
+                return click_response(replies[-1])
+
+            applied = self.intake.apply(key, work)
+            if not applied.fresh or applied.response is None:
+                outcome = "duplicate"
+                return
             if body.get("response_url"):
-                self._respond(respond, click_response(reply))
+                self._respond(respond, applied.response)
             else:
-                self._post_to_dm(client, ctx.user_id, reply)
-            if _refreshes_home(reply):
+                self._post_to_dm(client, ctx.user_id, replies[-1])
+            self.intake.responded(key)
+            if _refreshes_home(replies[-1]):
                 self._publish_home(client, ctx)
             outcome = "done"
         except Exception:
             log.exception("button click failed")
             if body.get("response_url"):
                 self._respond(respond, click_response(error_reply(OOPS)))
+            self.intake.failed(key)
         finally:
             self.on_finished("action", outcome)
 
     def on_home_opened(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         outcome = "error"
+        key = intake_key(body, "event_callback") or ""
         try:
             if event.get("tab", "home") != "home":
                 outcome = "ignored"
+                self.intake.responded(key)
                 return
-            if not self.processed.first_time(event_key(body)):
+            if not self.intake.apply(key, dict).fresh:
                 outcome = "duplicate"
                 return
             self._publish_home(client, self.contexts.for_home(body["team_id"], event["user"], client))
+            self.intake.responded(key)
             outcome = "done"
         except Exception:
             log.exception("app_home_opened failed")

@@ -26,7 +26,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.ack_first import AckFirst
-from adapters.slack.payloads import MalformedPayload, bolt_safe_body, parse_body, validate
+from adapters.slack.payloads import MalformedPayload, bolt_safe_body, intake_key, parse_body, validate
+from bot.intake import Intake, IntakeRecord
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,21 @@ HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1024 * 1024
 DISPATCH_WORKERS = 16
 START_TIMEOUT_SECONDS = 10
+# Slack sends a few kilobytes at once; a body still trickling in after this is not Slack.
+BODY_READ_TIMEOUT_SECONDS = 5.0
+# Set by this server on a request it has written to the intake (never taken from outside).
+INTAKE_HEADER = "x-aipm-intake"
 
 GetRoute = Callable[[], tuple[bytes, str]]
 """A plain GET endpoint: returns the body and its content type."""
 
 
-def _bolt_request(request: web.Request, body: str) -> BoltRequest:
-    headers: dict[str, str | Sequence[str]] = {name: request.headers.getall(name) for name in request.headers}
+def _bolt_request(request: web.Request, body: str, intake_mark: str | None = None) -> BoltRequest:
+    headers: dict[str, str | Sequence[str]] = {
+        name: request.headers.getall(name) for name in request.headers if name.lower() != INTAKE_HEADER
+    }
+    if intake_mark:
+        headers[INTAKE_HEADER] = [intake_mark]
     return BoltRequest(body=body, query=request.query_string, headers=headers)
 
 
@@ -56,9 +65,18 @@ class SlackHttpServer:
     def __init__(
         self, app: App | None, signing_secret: str | None, host: str, port: int, dispatch_workers: int = DISPATCH_WORKERS,
         gate: AckFirst | None = None, inline_dispatch: bool = False, get_routes: Mapping[str, GetRoute] | None = None,
+        intake: Intake | None = None, health: Callable[[], str | None] | None = None,
+        on_replay: Callable[[str], None] | None = None,
     ) -> None:
-        """``inline_dispatch`` runs bolt's dispatch on the event loop; only for apps whose dispatch does no I/O."""
+        """``inline_dispatch`` runs bolt's dispatch on the event loop; only for apps whose dispatch does no I/O.
+
+        ``intake`` makes every command, click and Home opening durable before its ack; ``health`` returns
+        None when the bot can do its work, or the reason it cannot (``/healthz`` then answers 503).
+        """
         self.app = app
+        self.intake = intake
+        self.health = health
+        self.on_replay = on_replay or (lambda kind: None)
         self.gate = gate or AckFirst()
         self.inline_dispatch = inline_dispatch
         self.get_routes = dict(get_routes or {})
@@ -132,19 +150,19 @@ class SlackHttpServer:
 
     # routes -------------------------------------------------------------------------------------------
     async def _health(self, request: web.Request) -> web.Response:
+        if self.health is not None:
+            problem = await asyncio.get_running_loop().run_in_executor(self._executor, self.health)
+            if problem:
+                return web.json_response({"status": "unavailable", "reason": problem}, status=503)
         return web.json_response({"status": "ok"})
 
     async def _events(self, request: web.Request) -> web.Response:
-        self.gate.request_started()
-        try:
-            return await self._checked_dispatch(request)
-        finally:
-            self.gate.request_finished()
-
-    async def _checked_dispatch(self, request: web.Request) -> web.Response:
         if self.app is None or self._verifier is None:
             return web.json_response({"error": "Slack HTTP mode is not enabled here"}, status=404)
-        raw = await request.read()
+        try:
+            raw = await asyncio.wait_for(request.read(), BODY_READ_TIMEOUT_SECONDS)
+        except TimeoutError:
+            return web.json_response({"error": "the body took too long to arrive"}, status=408)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -155,13 +173,36 @@ class SlackHttpServer:
             signed = False
         if not signed:
             return web.json_response({"error": "invalid signature"}, status=401)
+        # Only a signed, fully read request counts at the front door: a slow or forged upload holds back no one.
+        self.gate.request_started()
+        try:
+            return await self._checked_dispatch(request, text)
+        finally:
+            self.gate.request_finished()
+
+    async def _checked_dispatch(self, request: web.Request, text: str) -> web.Response:
+        assert self.app is not None
         try:
             body = parse_body(text, request.headers.get("Content-Type"))
-            validate(body)
+            kind = validate(body)
         except MalformedPayload as error:
             log.info("rejected a malformed Slack payload: %s", error)
             return web.json_response({"error": "malformed payload"}, status=400)
-        bolt_request = _bolt_request(request, bolt_safe_body(text, body))
+        safe_text = bolt_safe_body(text, body)
+        key = intake_key(body, kind)
+        mark = None
+        if key is not None and self.intake is not None:
+            record = IntakeRecord(key, "slack", kind, safe_text, request.headers.get("Content-Type", ""))
+            try:
+                new = await asyncio.wrap_future(self.intake.admit(record))
+            except Exception:
+                log.warning("could not write a Slack request to the intake; refused it so Slack retries", exc_info=True)
+                return web.json_response({"error": "try again"}, status=503)
+            if not new:  # a replay or a retry of a request already taken: acknowledged, and nothing more
+                self.on_replay(kind)
+                return web.Response(status=200)
+            mark = "admitted"
+        bolt_request = _bolt_request(request, safe_text, mark)
         try:
             if self.inline_dispatch:
                 response = _web_response(self.app.dispatch(bolt_request))

@@ -100,7 +100,8 @@ class SlackMessenger:
         except SlackApiError as error:
             raise classify(error) from error
         except (SlackClientError, OSError) as error:
-            raise TransientDeliveryError(f"could not reach Slack: {error.__class__.__name__}") from error
+            # A timeout or a dropped connection: Slack may have taken the post. Delivery looks before resending.
+            raise TransientDeliveryError(f"could not reach Slack: {error.__class__.__name__}", outcome_unknown=True) from error
 
     @staticmethod
     def _upload_image(client: WebClient, channel: str, reply: Reply) -> None:

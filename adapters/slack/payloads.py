@@ -7,6 +7,7 @@ the signature check and before dispatch, means nothing malformed ever reaches th
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,7 +30,7 @@ def parse_body(raw: str, content_type: str | None) -> dict[str, Any]:
         else:
             form = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=True))
             body = json.loads(form["payload"]) if "payload" in form else form
-    except (ValueError, KeyError) as error:
+    except (ValueError, KeyError, RecursionError) as error:  # RecursionError: JSON nested absurdly deep
         raise MalformedPayload(f"unreadable body: {error.__class__.__name__}") from error
     if not isinstance(body, dict):
         raise MalformedPayload("the body is not an object")
@@ -150,3 +151,23 @@ def action_key(body: dict[str, Any]) -> str:
 def event_key(body: dict[str, Any]) -> str:
     """Slack repeats ``event_id`` on every retry of the same event."""
     return f"event:{body['event_id']}"
+
+
+def command_key(body: dict[str, Any]) -> str:
+    """``trigger_id`` is unique to one invocation: a replayed signed command carries the same one."""
+    trigger = body.get("trigger_id") or hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+    return f"command:{body['team_id']}:{trigger}:{body['user_id']}"
+
+
+def intake_key(body: dict[str, Any], kind: str) -> str | None:
+    """The intake key of a request we apply (a command, a click, a Home tab opening); None for the rest.
+
+    Other events (token revocation, URL checks) are idempotent and handled by bolt alone.
+    """
+    if kind == "command":
+        return f"slack:{command_key(body)}"
+    if kind == "block_actions":
+        return f"slack:{action_key(body)}"
+    if kind == "event_callback" and (body.get("event") or {}).get("type") == "app_home_opened":
+        return f"slack:{event_key(body)}"
+    return None

@@ -13,20 +13,24 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
+from slack_sdk.webhook import WebhookClient
 
 from adapters.slack.ack_first import AckFirst, AckFirstExecutor
-from adapters.slack.app import api_base_url, build_app, build_web_client
+from adapters.slack.app import api_base_url, build_app, build_posting_client, build_web_client
 from adapters.slack.contexts import ContextFactory, ProfileCache
 from adapters.slack.handlers import CoreService, Finished, SlackHandlers
-from adapters.slack.http_server import GetRoute, SlackHttpServer
+from adapters.slack.http_server import INTAKE_HEADER, GetRoute, SlackHttpServer
 from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.migrations import slack_migrations
-from adapters.slack.processed import ProcessedRequests
+from adapters.slack.payloads import parse_body
+from bot.intake import Intake, OpenRequest
+from bot.store.sqlite_intake import SqliteIntakeStore
 
 if TYPE_CHECKING:
     from app.wiring import Core
@@ -35,6 +39,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "0.0.0.0"
 WORK_THREADS = 16
+RESPONSE_TIMEOUT_SECONDS = 5
 
 
 def _reveal(secret: SecretStr | None) -> str | None:
@@ -74,8 +79,9 @@ class SlackRunner:
         db = core.repo.db
         self.installation_store = SqliteInstallationStore(db, settings.slack_client_id or "") if self.oauth else None
         self.state_store = SqliteOAuthStateStore(db) if self.oauth else None
-        self.handlers = SlackHandlers(service or core.service, ContextFactory(core.repo, ProfileCache()), ProcessedRequests(db), on_finished)
-        self.messenger = SlackMessenger(self._bot_token_for, lambda token: build_web_client(self.base_url, token))
+        self.intake = Intake(SqliteIntakeStore(db), core.clock)
+        self.handlers = SlackHandlers(service or core.service, ContextFactory(core.repo, ProfileCache()), self.intake, on_finished)
+        self.messenger = SlackMessenger(self._bot_token_for, lambda token: build_posting_client(self.base_url, token))
         self.app: App | None = None
         self.gate = AckFirst()
         self.work_threads = work_threads
@@ -127,10 +133,43 @@ class SlackRunner:
         served = None if self.socket_mode else self.app
         self._server = SlackHttpServer(
             served, self.signing_secret, self.host, self.port, gate=self.gate, inline_dispatch=not self.oauth, get_routes=self._get_routes,
+            intake=self.intake, health=self.core.repo.health_problem, on_replay=self._replayed,
         )
         self._server.start()
         self.port = self._server.port
         _freeze_startup_heap()
+        self._work.submit(self.finish_open_requests)
+
+    def _replayed(self, kind: str) -> None:
+        name = {"command": "command", "block_actions": "action"}.get(kind, "app_home_opened")
+        self.handlers.on_finished(name, "duplicate")
+
+    def finish_open_requests(self) -> int:
+        """Apply what a previous process acknowledged and never finished; send the replies it never sent."""
+        assert self.app is not None
+        finished = 0
+        for request in self.intake.open_requests("slack"):
+            try:
+                self._finish(request)
+                finished += 1
+            except Exception:
+                log.exception("could not finish an acknowledged Slack request after a restart")
+        if finished:
+            log.info("finished %d Slack request(s) left open by a previous process", finished)
+        return finished
+
+    def _finish(self, request: OpenRequest) -> None:
+        assert self.app is not None
+        record = request.record
+        if request.state == "applied":  # the effect is stored; only the reply is missing
+            body = parse_body(record.body, record.content_type)
+            url = body.get("response_url")
+            if url and request.response is not None:
+                WebhookClient(url, timeout=RESPONSE_TIMEOUT_SECONDS).send_dict(request.response)
+            self.intake.responded(record.key)
+            return
+        headers: dict[str, str | Sequence[str]] = {"content-type": [record.content_type or "application/json"], INTAKE_HEADER: ["recover"]}
+        self.app.dispatch(BoltRequest(body=record.body, headers=headers))
 
     def stop(self) -> None:
         if self._server is not None:
@@ -139,6 +178,7 @@ class SlackRunner:
             self._socket.close()
         if self._work is not None:
             self._work.shutdown(wait=True)
+        self.intake.close()
 
     @property
     def url(self) -> str:

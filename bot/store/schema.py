@@ -177,6 +177,30 @@ def _delivery(db: Database) -> None:
     )
 
 
+@migrations(name="0003_intake")
+def _intake(db: Database) -> None:
+    """Every acknowledged platform request, kept until it is applied and answered (see bot.intake)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE intake (
+            key TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            content_type TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL CHECK (state IN ('pending', 'applied', 'responded', 'failed')),
+            response TEXT,
+            received_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX intake_open ON intake (received_at) WHERE state IN ('pending', 'applied');
+        CREATE INDEX intake_age ON intake (updated_at);
+        CREATE TABLE health_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)
+        """
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     for statement in script.split(";"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -52,6 +52,45 @@ def _unavailable(error: sqlite3.Error) -> StoreUnavailable:
     return StoreUnavailable(f"database unavailable: {error.__class__.__name__}: {error}")
 
 
+# Errors after which a connection is not worth keeping: SQLite opened it read-only, or its file handle hit an
+# I/O or full-disk error. A fresh connection sees the file as it is now, so the bot recovers without a restart.
+_BROKEN_CONNECTION = ("readonly", "read-only", "disk i/o error", "disk is full", "unable to open")
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (it holds bot tokens); SQLite gives its WAL and
+    shared-memory files the same mode. An existing file loses any group or world bits."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        with suppress(OSError):
+            path.chmod(mode & 0o700)
+
+
+def _breaks_connection(error: sqlite3.Error) -> bool:
+    return any(marker in str(error).lower() for marker in _BROKEN_CONNECTION)
+
+
+def from_savepoint(db: SqliteDatabase, conn: sqlite3.Connection, depth: int) -> Generator[sqlite3.Connection, None, None]:
+    """The body of a nested ``write()``: a savepoint that rolls back alone if its block fails."""
+    name = f"aipm_sp{depth}"
+    conn.execute(f"SAVEPOINT {name}")
+    db.set_depth(depth + 1)
+    try:
+        yield conn
+        conn.execute(f"RELEASE {name}")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+        raise
+    finally:
+        db.set_depth(depth)
+
+
 class SqliteDatabase:
     """Connections for one database file; thread-local for files, one shared locked connection in memory."""
 
@@ -64,7 +103,7 @@ class SqliteDatabase:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         if not self.memory:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(self.path))
         db = self.utils()
         with self._guard():
             apply_migrations(db)
@@ -110,27 +149,45 @@ class SqliteDatabase:
             yield
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One IMMEDIATE transaction: everything inside commits together or not at all."""
+    def write(self) -> Generator[sqlite3.Connection, None, None]:
+        """One IMMEDIATE transaction: everything inside commits together or not at all.
+
+        Nested inside another ``write()`` on the same thread it becomes a savepoint of the outer
+        transaction, so a unit of work (a request applied together with its intake mark) can wrap use
+        cases that open their own transactions.
+        """
         with self._guard():
             conn = self.connection()
+            depth: int = getattr(self._local, "depth", 0)
+            if depth:
+                yield from from_savepoint(self, conn, depth)
+                return
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
+                self._discard_if_broken(conn, error)
                 raise _unavailable(error) from error
+            self._local.depth = 1
             try:
                 yield conn
                 conn.execute("COMMIT")
             except sqlite3.Error as error:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 if isinstance(error, sqlite3.IntegrityError):
                     raise
+                self._discard_if_broken(conn, error)
                 raise _unavailable(error) from error
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._local.depth = 0
+
+    def set_depth(self, depth: int) -> None:
+        self._local.depth = depth
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._guard():
@@ -140,7 +197,29 @@ class SqliteDatabase:
                 cursor.row_factory = sqlite3.Row
                 return list(cursor.fetchall())
             except sqlite3.OperationalError as error:
+                self._discard_if_broken(conn, error)
                 raise _unavailable(error) from error
+
+    def _discard_if_broken(self, conn: sqlite3.Connection, error: sqlite3.Error) -> None:
+        if self.memory or not _breaks_connection(error):
+            return
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+            self._local.db = None
+        with self._all_lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        with suppress(sqlite3.Error):
+            conn.close()
+
+    def health_problem(self) -> str | None:
+        """None when the database takes a durable write now; otherwise why not (for ``/healthz``)."""
+        try:
+            with self.write() as conn:
+                conn.execute("INSERT INTO health_probe (id, at) VALUES (1, strftime('%s', 'now')) ON CONFLICT (id) DO UPDATE SET at = excluded.at")
+        except StoreUnavailable as error:
+            return str(error)
+        return None
 
     def close(self) -> None:
         with self._all_lock:
@@ -218,6 +297,9 @@ class SqliteRepository:
 
     def close(self) -> None:
         self.db.close()
+
+    def health_problem(self) -> str | None:
+        return self.db.health_problem()
 
     # workspaces -------------------------------------------------------------------------------
     def ensure_workspace(self, workspace_id: str, platform: str, name: str, now: datetime) -> Workspace:

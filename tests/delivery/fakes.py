@@ -41,6 +41,8 @@ class Failure:
 
     error: DeliveryError
     accepted: bool = False
+    lands_after: float = 0.0
+    """With ``accepted``: the post becomes visible only this many (virtual) seconds later, like a slow original."""
 
 
 @dataclass
@@ -82,7 +84,8 @@ class FakeMessenger:
         if failure is not None and not failure.accepted:
             raise failure.error
         message_id = f"m{len(self.posts) + 1}"
-        self.posts.append(Post(destination, reply, idempotency_key, message_id, self.clock.now(), self.time.now if self.time else 0.0))
+        landed = (self.time.now if self.time else 0.0) + (failure.lands_after if failure is not None else 0.0)
+        self.posts.append(Post(destination, reply, idempotency_key, message_id, self.clock.now(), landed))
         if failure is not None:
             raise failure.error
         if self.crash == "during":
@@ -93,7 +96,8 @@ class FakeMessenger:
     async def find_sent(self, destination: Destination, idempotency_key: str, since: datetime) -> str | None:
         self.lookups.append(idempotency_key)
         for post in self.posts:
-            if post.key == idempotency_key and post.destination.channel_id == destination.channel_id and post.at >= since:
+            landed = self.time is None or post.monotonic <= self.time.now
+            if post.key == idempotency_key and post.destination.channel_id == destination.channel_id and post.at >= since and landed:
                 return post.message_id
         return None
 

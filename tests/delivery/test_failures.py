@@ -47,6 +47,27 @@ def test_a_timeout_after_the_platform_accepted_is_not_posted_twice(world: World)
     assert list(world.messenger.counts().values()) == [1]
 
 
+def test_a_slow_original_is_given_time_to_land_before_anyone_looks(world: World) -> None:
+    """The client timed out, the platform took the post and shows it 30 s later: wait, look, find, never resend."""
+    world.subscribe_channel("C1", "09:00 UTC")
+    timeout = TransientDeliveryError("timed out", outcome_unknown=True)
+    world.messenger.fail("C1", Failure(timeout, accepted=True, lands_after=30.0))
+    report = world.at(DUE).sweep()
+    assert report.counts["recovered"] == 1
+    assert list(world.messenger.counts().values()) == [1]
+    assert len(world.messenger.lookups) == 1, "one look, after the wait, finds it"
+    assert max(world.time.sleeps) >= 45.0
+
+
+def test_a_timeout_with_nothing_posted_is_sent_once_after_the_wait(world: World) -> None:
+    world.subscribe_channel("C1", "09:00 UTC")
+    world.messenger.fail("C1", Failure(TransientDeliveryError("timed out", outcome_unknown=True)))
+    report = world.at(DUE).sweep()
+    assert report.counts["sent"] == 1
+    assert list(world.messenger.counts().values()) == [1]
+    assert world.messenger.lookups, "the unknown outcome was checked before the resend"
+
+
 def test_persistent_errors_wait_for_the_next_sweep_then_succeed(world: World) -> None:
     world.subscribe_channel("C1", "09:00 UTC")
     world.messenger.fail("C1", *[Failure(TransientDeliveryError("500")) for _ in range(5)])

@@ -39,6 +39,10 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+    """Do the call's work (a post is stored), then close the connection without answering."""
+    hold: threading.Event | None = None
+    """Do the call's work, then answer only once this is set (a slow network, released by the test)."""
 
 
 class FakeSlackApi:
@@ -76,6 +80,11 @@ class FakeSlackApi:
         return f"{self.root}/response/{response_id}"
 
     # scripting and inspection ---------------------------------------------------------------------
+    def script_network(self, method: str, *, drop: bool = False, hold: threading.Event | None = None, times: int = 1) -> None:
+        """The call goes through, but the answer is lost (``drop``) or late (``hold``)."""
+        with self._cond:
+            self._scripts.setdefault(method, []).extend(Scripted(0, {}, drop=drop, hold=hold) for _ in range(times))
+
     def script(self, method: str, status: int = 200, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None, times: int = 1) -> None:
         """Answer the next ``times`` calls to ``method`` like this instead of the default."""
         with self._cond:
@@ -108,12 +117,16 @@ class FakeSlackApi:
             self.calls.append(call)
             self._cond.notify_all()
             queue = self._scripts.get(call.method)
-            if queue:
-                return queue.pop(0)
+            scripted = queue.pop(0) if queue else None
+        if scripted is not None and not (scripted.drop or scripted.hold):
+            return scripted
         if call.method in (RESPONSE, UPLOAD):
             return Scripted(200, {"ok": True})
         handler = getattr(self, "_api_" + call.method.replace(".", "_"), None)
-        return Scripted(200, handler(call.params) if handler else {"ok": True})
+        done = Scripted(200, handler(call.params) if handler else {"ok": True})
+        if scripted is not None:
+            done.drop, done.hold = scripted.drop, scripted.hold
+        return done
 
     def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake", "user": "aipm", "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
@@ -187,6 +200,12 @@ class FakeSlackApi:
                     method = url.path.removeprefix("/api/")
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 answer = fake._answer(Call(method, params, headers, url.path))
+                if answer.hold is not None:
+                    answer.hold.wait(30)
+                if answer.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 payload = b"ok" if method == RESPONSE and answer.status == 200 else json.dumps(answer.body).encode()
                 self.send_response(answer.status)
                 self.send_header("Content-Type", "text/plain" if payload == b"ok" else "application/json; charset=utf-8")

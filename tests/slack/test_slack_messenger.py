@@ -29,11 +29,24 @@ def test_send_posts_publicly_with_the_key_in_metadata(runner: SlackRunner, fake:
     assert ts == fake.messages["C1"][0]["ts"]
 
 
-def test_a_429_is_retried_after_retry_after(runner: SlackRunner, fake: FakeSlackApi) -> None:
-    fake.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "1"})
-    ts = asyncio.run(runner.messenger.send(CHANNEL, DAILY, "k429"))
-    assert len(fake.calls_to("chat.postMessage")) == 2
-    assert ts == fake.messages["C1"][0]["ts"]
+def test_a_429_is_handed_to_delivery_without_sleeping_in_the_client(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    """Retry-After waits belong to delivery's pacer (which holds no worker while it waits), not to the client."""
+    fake.script("chat.postMessage", status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "7"})
+    with pytest.raises(TransientDeliveryError) as raised:
+        asyncio.run(runner.messenger.send(CHANNEL, DAILY, "k429"))
+    assert raised.value.retry_after == 7.0
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_post_whose_answer_is_lost_is_not_posted_again_by_the_client(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    """The connection drops after Slack took the post: the client must not re-post; find_sent finds it."""
+    fake.script_network("chat.postMessage", drop=True)
+    with pytest.raises(TransientDeliveryError):
+        asyncio.run(runner.messenger.send(CHANNEL, DAILY, "kdrop"))
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert len(fake.messages["C1"]) == 1
+    since = datetime(2020, 1, 1, tzinfo=UTC)
+    assert asyncio.run(runner.messenger.find_sent(CHANNEL, "kdrop", since)) == fake.messages["C1"][0]["ts"]
 
 
 def test_a_429_that_persists_is_transient_with_retry_after(runner: SlackRunner, fake: FakeSlackApi) -> None:

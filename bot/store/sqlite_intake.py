@@ -1,0 +1,65 @@
+"""The intake's SQLite storage: one table, written in group commits, applied inside the use case's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, cast
+
+from bot.intake import IntakeRecord, IntakeState, OpenRequest
+from bot.store.sqlite import SqliteDatabase, from_ts, to_ts
+
+
+class SqliteIntakeStore:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self.db = db
+
+    def admit(self, records: Sequence[IntakeRecord], now: datetime) -> list[bool]:
+        stamp = to_ts(now)
+        with self.db.write() as conn:
+            return [
+                conn.execute(
+                    "INSERT OR IGNORE INTO intake (key, platform, kind, body, content_type, state, received_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    (r.key, r.platform, r.kind, r.body, r.content_type, stamp, stamp),
+                ).rowcount == 1
+                for r in records
+            ]
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Any]:
+        with self.db.write() as conn:
+            yield conn
+
+    def state_of(self, key: str) -> IntakeState | None:
+        rows = self.db.query("SELECT state FROM intake WHERE key = ?", (key,))
+        return cast(IntakeState, rows[0]["state"]) if rows else None
+
+    def mark(self, key: str, state: IntakeState, now: datetime, response: dict[str, Any] | None = None) -> None:
+        with self.db.write() as conn:
+            if response is None:
+                conn.execute("UPDATE intake SET state = ?, updated_at = ? WHERE key = ?", (state, to_ts(now), key))
+            else:
+                conn.execute("UPDATE intake SET state = ?, response = ?, updated_at = ? WHERE key = ?",
+                             (state, json.dumps(response, separators=(",", ":")), to_ts(now), key))
+
+    def open_requests(self, since: datetime, platform: str) -> list[OpenRequest]:
+        rows = self.db.query(
+            "SELECT * FROM intake WHERE state IN ('pending', 'applied') AND received_at >= ? AND platform = ? ORDER BY received_at, key",
+            (to_ts(since), platform),
+        )
+        return [
+            OpenRequest(
+                record=IntakeRecord(row["key"], row["platform"], row["kind"], row["body"], row["content_type"]),
+                state=cast(IntakeState, row["state"]),
+                response=json.loads(row["response"]) if row["response"] else None,
+                received_at=from_ts(row["received_at"]),
+            )
+            for row in rows
+        ]
+
+    def prune(self, before: datetime) -> int:
+        with self.db.write() as conn:
+            return conn.execute("DELETE FROM intake WHERE updated_at < ? AND state IN ('responded', 'failed')", (to_ts(before),)).rowcount
