@@ -92,6 +92,10 @@ def _db_check(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     print(f"{path}: integrity ok.")
+    from app.ops import clear_expired_leases
+
+    for name, holder, expired in clear_expired_leases(path):
+        print(f"repaired: removed the {name} lease held by {holder}, which expired {expired:%Y-%m-%d %H:%M:%S} UTC.")
     return 0
 
 

@@ -100,7 +100,9 @@ def print_report(report: SweepReport, out: TextIO) -> None:
     counts = " · ".join(f"{status} {n}" for status, n in report.counts.items())
     out.write(f"Delivery sweep as of {report.at:%Y-%m-%d %H:%M} UTC: {counts}\n")
     if report.lease_busy:
-        out.write("Another sweeper holds the delivery lease, so this run sent nothing. Try again in a minute.\n")
+        holder = f" ({report.lease_holder}, until {report.lease_until:%Y-%m-%d %H:%M:%S} UTC)" if report.lease_holder and report.lease_until else ""
+        out.write(f"Another sweeper holds the delivery lease{holder}, so this run sent nothing. "
+                  "Try again once it has finished; if that process is gone, `aipm db check` clears an expired lease.\n")
     for error in report.errors:
         out.write(f"problem: {error}\n")
     if not report.outcomes:
@@ -129,7 +131,8 @@ def deliver_due(args: argparse.Namespace) -> int:
         messengers: dict[str, Messenger] = {"console": ConsoleMessenger(sys.stdout), **platform_messengers(core, stack)}
         observer: SweepObserver = RichProgressObserver() if sys.stderr.isatty() else LogObserver()
         config = delivery_config_from_env(getattr(args, "grace", None))
-        delivery = Delivery(core.service, SqliteDeliveryStore(core.repo.db), messengers, config, observer=observer)
+        # Whatever --at simulates, the lease is timed on the real clock (a crash must not wedge real sweeps).
+        delivery = Delivery(core.service, SqliteDeliveryStore(core.repo.db), messengers, config, observer=observer, lease_clock=SystemClock())
         report = delivery.sweep_now()
     print_report(report, sys.stdout)
     return 3 if report.lease_busy else 0

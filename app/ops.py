@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 
@@ -44,3 +45,16 @@ def check(path: str | Path) -> list[str]:
     finally:
         conn.close()
     return problems
+
+
+def clear_expired_leases(path: str | Path) -> list[tuple[str, str, datetime]]:
+    """Remove leases whose holder is gone (expired on the real clock), so the next sweep can run."""
+    from bot.clock import SystemClock
+    from bot.store.sqlite import SqliteDatabase
+    from bot.store.sqlite_delivery import SqliteDeliveryStore
+
+    db = SqliteDatabase(path)
+    try:
+        return SqliteDeliveryStore(db).clear_expired_leases(SystemClock().now())
+    finally:
+        db.close()

@@ -21,6 +21,7 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 from functools import partial
 
+from bot.clock import Clock
 from bot.delivery_config import DeliveryConfig
 from bot.delivery_dispatch import Dispatcher
 from bot.delivery_pacing import Monotonic, Pacer, Sleep
@@ -63,7 +64,11 @@ class Delivery:
         sleep: Sleep = asyncio.sleep,
         holder: str | None = None,
         offload: Offload = to_thread,
+        lease_clock: Clock | None = None,
     ) -> None:
+        """``lease_clock`` times the sweep lease. It is the real clock even when ``service.clock`` simulates
+        another instant (``deliver-due --at``): a lease timed on a simulated future would outlive a crash by
+        as long as the simulation was ahead, and block every real sweep until then."""
         self.service = service
         self.clock = service.clock
         self.store = store
@@ -75,6 +80,7 @@ class Delivery:
         self.pacer = Pacer(self.config.limits, monotonic, sleep, self.config.headroom)
         self.planner = Planner(service, store, self.config)
         self.lease = Lease(LEASE_NAME, holder or default_holder())
+        self.lease_clock = lease_clock or self.clock
         self._renewed_at: datetime | None = None
 
     @property
@@ -91,20 +97,24 @@ class Delivery:
         self.observer.sweep_started(now)
         ttl = int(self.config.lease_ttl.total_seconds())
         try:
-            acquired = self.store.acquire_lease(self.lease, now, ttl)
+            acquired = self.store.acquire_lease(self.lease, self.lease_clock.now(), ttl)
         except StoreUnavailable as error:
             report.errors.append(f"the database is unavailable, so nothing was sent: {error}")
             self.observer.sweep_finished(report)
             return report
         if not acquired:
             report.lease_busy = True
+            with suppress(StoreUnavailable):
+                held = self.store.lease_info(self.lease.name)
+                if held is not None:
+                    report.lease_holder, report.lease_until = held
             log.info("another sweeper holds the delivery lease; skipping this sweep")
             self.observer.sweep_finished(report)
             return report
-        self._renewed_at = now
+        self._renewed_at = self.lease_clock.now()
         dispatcher = Dispatcher(
             self.store, self.messengers, self.pacer, self.config, self.clock, self.lease, self._keep_lease,
-            self.sleep, report, self.observer,
+            self.sleep, report, self.observer, self.lease_clock,
         )
         try:
             try:
@@ -131,7 +141,7 @@ class Delivery:
 
     def _keep_lease(self) -> bool:
         """Renew the lease when it is getting old; False once another sweeper has taken it."""
-        now = self.clock.now()
+        now = self.lease_clock.now()
         if self._renewed_at is not None and now - self._renewed_at < self.config.lease_renew_every:
             return True
         held = self.store.renew_lease(self.lease, now, int(self.config.lease_ttl.total_seconds()))

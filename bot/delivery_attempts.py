@@ -15,10 +15,12 @@ from bot.store.delivery_store import AttemptGate, DeliveryStore, Lease
 
 
 class AttemptLog:
-    def __init__(self, store: DeliveryStore, lease: Lease, clock: Clock) -> None:
+    def __init__(self, store: DeliveryStore, lease: Lease, clock: Clock, lease_clock: Clock | None = None) -> None:
+        """``lease_clock`` is the real clock the lease is fenced on (``clock`` may be a simulated sweep instant)."""
         self.store = store
         self.lease = lease
         self.clock = clock
+        self.lease_clock = lease_clock or clock
         self._starting: list[tuple[int, asyncio.Future[AttemptGate]]] = []
         self._sent: list[tuple[int, str, asyncio.Future[None]]] = []
         self._flush_scheduled = False
@@ -46,7 +48,9 @@ class AttemptLog:
         self._starting, self._sent, self._flush_scheduled = [], [], False
         futures: list[asyncio.Future[AttemptGate] | asyncio.Future[None]] = [f for _, f in starting] + [f for _, _, f in sent]
         try:
-            gates = self.store.record_attempts(self.clock.now(), [r for r, _ in starting], [(r, m) for r, m, _ in sent], self.lease)
+            gates = self.store.record_attempts(
+                self.clock.now(), [r for r, _ in starting], [(r, m) for r, m, _ in sent], self.lease, lease_now=self.lease_clock.now(),
+            )
         except BaseException as error:  # every waiter sees it, a simulated crash included
             for future in futures:
                 if not future.done():

@@ -50,6 +50,7 @@ class Dispatcher:
         sleep: Sleep,
         report: SweepReport,
         observer: SweepObserver,
+        lease_clock: Clock | None = None,
     ) -> None:
         self.store = store
         self.messengers = messengers
@@ -63,7 +64,7 @@ class Dispatcher:
         self.observer = observer
         self.lease_lost = False
         self._gate = PriorityGate(config.max_concurrency)
-        self._attempts_log = AttemptLog(store, lease, clock)
+        self._attempts_log = AttemptLog(store, lease, clock, lease_clock)
         self._backlog: Counter[tuple[str, str]] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._switched_off: set[int] = set()

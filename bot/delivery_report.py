@@ -41,6 +41,9 @@ class SweepReport:
     at: datetime
     holder: str
     lease_busy: bool = False
+    lease_holder: str | None = None
+    """When ``lease_busy``: who holds the lease, and until when (UTC)."""
+    lease_until: datetime | None = None
     planned: int = 0
     outcomes: list[PostOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)

@@ -90,6 +90,16 @@ class SqliteDeliveryStore:
             )
             return cursor.rowcount > 0
 
+    def lease_info(self, name: str) -> tuple[str, datetime] | None:
+        rows = self.db.query("SELECT holder, expires_at FROM leases WHERE name = ?", (name,))
+        return (rows[0]["holder"], from_ts(rows[0]["expires_at"])) if rows else None
+
+    def clear_expired_leases(self, now: datetime) -> list[tuple[str, str, datetime]]:
+        with self.db.write() as conn:
+            rows = conn.execute("SELECT name, holder, expires_at FROM leases WHERE expires_at <= ?", (to_ts(now),)).fetchall()
+            conn.execute("DELETE FROM leases WHERE expires_at <= ?", (to_ts(now),))
+        return [(row[0], row[1], from_ts(row[2])) for row in rows]
+
     def release_lease(self, lease: Lease) -> None:
         with self.db.write() as conn:
             conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (lease.name, lease.holder))
@@ -225,6 +235,7 @@ class SqliteDeliveryStore:
 
     def record_attempts(
         self, now: datetime, starting: Sequence[int] = (), sent: Sequence[tuple[int, str]] = (), lease: Lease | None = None,
+        lease_now: datetime | None = None,
     ) -> dict[int, AttemptGate]:
         """One transaction (one fsync) for many sends: mark ``sent`` rows sent, then ``starting`` rows sending.
 
@@ -242,7 +253,7 @@ class SqliteDeliveryStore:
             if not starting:
                 return gates
             held = lease is not None and conn.execute(
-                "SELECT 1 FROM leases WHERE name = ? AND holder = ? AND expires_at > ?", (lease.name, lease.holder, to_ts(now))
+                "SELECT 1 FROM leases WHERE name = ? AND holder = ? AND expires_at > ?", (lease.name, lease.holder, to_ts(lease_now or now))
             ).fetchone() is not None
             for row_id in starting:
                 gates[row_id] = self._start(conn, row_id, now) if held else "lease_lost"

@@ -12,8 +12,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from app.cli import main
 from app.deliver_cli import parse_instant
 from app.scheduler import JOB_ID, DeliveryScheduler, delivery_config_from_env
-from bot.clock import FixedClock
-from bot.content import Curriculum
+from bot.clock import FixedClock, SystemClock
+from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.delivery import Delivery
 from bot.service import CompanionService, Context
 from bot.store.sqlite import SqliteRepository
@@ -102,3 +102,32 @@ def test_the_scheduler_is_one_coalescing_job_that_sweeps(tmp_path: Path, curricu
         scheduler.shutdown()
         repo.close()
     assert list(messenger.counts().values()) == [1]
+
+
+def test_a_future_dated_sweep_that_died_does_not_wedge_delivery(console_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`deliver-due --at <tomorrow>` killed mid-sweep: its lease was timed on the real clock, so it expires in minutes."""
+    real_now = SystemClock().now()
+    tomorrow = (real_now + timedelta(days=1)).replace(hour=8, minute=31, second=0, microsecond=0)
+    repo = SqliteRepository(console_db)
+    store = SqliteDeliveryStore(repo.db)
+    dead = Delivery(CompanionService(repo, load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()), FixedClock(tomorrow)),
+                    store, {"console": FakeMessenger(FixedClock(tomorrow), platform="console")}, holder="dead-host:1:abc",
+                    lease_clock=SystemClock())
+    assert store.acquire_lease(dead.lease, dead.lease_clock.now(), 300)  # what the killed sweep left behind
+    holder, until = store.lease_info("delivery-sweep") or ("", real_now)
+    assert holder == "dead-host:1:abc"
+    assert until < real_now + timedelta(minutes=6), "the lease expires on the real clock, not the simulated one"
+
+    assert main(["deliver-due", "--at", tomorrow.isoformat(), "--db", str(console_db)]) == 3
+    busy = capsys.readouterr().out
+    assert "dead-host:1:abc" in busy
+    assert f"until {until:%Y-%m-%d %H:%M:%S} UTC" in busy
+
+    with repo.db.write() as conn:  # the dead process's lease runs out, five minutes on
+        conn.execute("UPDATE leases SET expires_at = expires_at - 400")
+    assert main(["db", "check", "--db", str(console_db)]) == 0
+    assert "repaired: removed the delivery-sweep lease held by dead-host:1:abc" in capsys.readouterr().out
+    assert store.lease_info("delivery-sweep") is None
+    repo.close()
+    assert main(["deliver-due", "--at", tomorrow.isoformat(), "--db", str(console_db)]) == 0
+    assert "sent 1" in capsys.readouterr().out
