@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 # Anything shaped like a platform secret is masked even if a library logs it by accident.
-_SECRET = re.compile(r"(xox[abposr]-[0-9A-Za-z-]+|xapp-[0-9A-Za-z-]+|[MN][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38})")
+# Slack: every xox?- family (bot, user, app-level, legacy, refresh ``xoxe-`` and ``xoxe.xoxp-``) and xapp-;
+# Discord: bot tokens (base64 user id . timestamp . HMAC); a database URL's password.
+_SECRET = re.compile(
+    r"(xox[a-z](?:\.xox[a-z])?-[0-9A-Za-z.-]+|xapp-[0-9A-Za-z-]+"
+    r"|[MNO][A-Za-z\d_-]{22,27}\.[A-Za-z\d_-]{5,7}\.[A-Za-z\d_-]{25,40}"
+    r"|(?<=://)[^/\s:@]+:[^/\s@]+(?=@))"
+)
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 

@@ -147,7 +147,8 @@ COMMAND_TABLE: tuple[CommandSpec, ...] = (
 )
 
 _TOP_LEVEL = sorted({spec.name.split()[0] for spec in COMMAND_TABLE} | {a for s in COMMAND_TABLE for a in s.aliases})
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# [0-9], not \d: \d also matches other scripts' digits ("٩:3٠"), which would be stored as they were typed.
+_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 _LETTER = re.compile(r"^[A-Ea-e]$")
 _TRACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 

@@ -139,6 +139,10 @@ class CompanionService:
         if learner is not None:
             if now - learner.last_seen_at >= TOUCH_EVERY or (ctx.display_name and ctx.display_name != learner.display_name):
                 self.repo.touch_learner(ctx.workspace_id, ctx.user_id, ctx.display_name, now)
+            learned_tz = canonical_zone(ctx.platform_tz) if ctx.platform_tz and learner.tz_source == "default" else None
+            if learned_tz:  # the platform could not say at first (a failed profile look-up); it can now
+                self.repo.set_learner_tz(ctx.workspace_id, ctx.user_id, learned_tz, "platform", now)
+                learner = replace(learner, tz=learned_tz, tz_source="platform")
             return learner, False
         platform_tz = canonical_zone(ctx.platform_tz) if ctx.platform_tz else None
         if platform_tz:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import commands as cmd
 from bot.service import Context
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 PROFILE_TTL_SECONDS = 600
+# A failed look-up is retried on a later request, but not on every one of a burst.
+FAILED_PROFILE_TTL_SECONDS = 60
 
 
 class LearnerLookup(Protocol):
@@ -56,10 +58,13 @@ class ProfileCache:
             return cached[1]
         try:
             user = client.users_info(user=user_id).get("user") or {}
-        except SlackApiError as error:
-            # Not cached: a missing scope or a blip should not pin "no tz, not admin" for ten minutes.
-            log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
-            return SlackProfile(tz=None, is_admin=False)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            # Cached briefly: a missing scope or a blip should not pin "no tz, not admin" for ten minutes.
+            log.warning("users.info failed for %s: %s", user_id, error.__class__.__name__)
+            unknown = SlackProfile(tz=None, is_admin=False)
+            with self._lock:
+                self._entries[key] = (self._now() - self.ttl_seconds + FAILED_PROFILE_TTL_SECONDS, unknown)
+            return unknown
         profile = SlackProfile(tz=user.get("tz") or None, is_admin=bool(user.get("is_admin") or user.get("is_owner")))
         with self._lock:
             self._entries[key] = (self._now(), profile)
@@ -90,10 +95,12 @@ class ContextFactory:
         self, client: WebClient, *, team_id: str, user_id: str, display_name: str = "", channel_id: str | None = None,
         channel_name: str | None = None, workspace_name: str = "", need_admin: bool = False, direct: bool | None = None,
     ) -> Context:
-        """A Context; ``users.info`` only for a learner not yet stored or when admin status is needed."""
+        """A Context; ``users.info`` only for a learner not yet stored (or whose zone Slack could not tell us
+        yet), or when admin status is needed."""
         in_dm = is_dm(channel_id, channel_name) if direct is None else direct
         profile: SlackProfile | None = None
-        if need_admin or self.learners.get_learner(team_id, user_id) is None:
+        learner = self.learners.get_learner(team_id, user_id)
+        if need_admin or learner is None or learner.tz_source == "default":
             profile = self.profiles.get(client, team_id, user_id)
         return Context(
             workspace_id=team_id, platform=PLATFORM, user_id=user_id, display_name=display_name, channel_id=channel_id,

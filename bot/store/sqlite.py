@@ -94,8 +94,9 @@ def from_savepoint(db: SqliteDatabase, conn: sqlite3.Connection, depth: int) -> 
 class SqliteDatabase:
     """Connections for one database file; thread-local for files, one shared locked connection in memory."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self.memory = self.path == ":memory:"
         self._local = threading.local()
         self._shared: sqlite3.Connection | None = None
@@ -110,9 +111,9 @@ class SqliteDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=not self.memory
+            self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=not self.memory
         )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         if not self.memory:
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: an answer acknowledged to a learner survives power loss, not only a process crash.
@@ -291,8 +292,8 @@ def subscription_from_row(row: sqlite3.Row) -> Subscription:
 class SqliteRepository:
     """The Repository over one SQLite file (or ``:memory:`` for quick tests)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.db = SqliteDatabase(path)
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.db = SqliteDatabase(path, busy_timeout_ms)
         self.path = self.db.path
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,19 @@ def lock_exclusively(repo: SqliteRepository) -> Callable[[], None]:
 
 
 def make_read_only(repo: SqliteRepository) -> Callable[[], None]:
+    """A connection that can only read, as one opened while the file was read-only stays forever.
+
+    The repository discards such a connection on its first refused write and opens a fresh one, so
+    restoring may find it closed already: that is the recovery under test.
+    """
     conn = repo.db.connection()
     conn.execute("PRAGMA query_only = ON")
-    return lambda: conn.execute("PRAGMA query_only = OFF") and None
+
+    def restore() -> None:
+        with suppress(sqlite3.ProgrammingError):
+            conn.execute("PRAGMA query_only = OFF")
+
+    return restore
 
 
 def fill_disk(repo: SqliteRepository) -> Callable[[], None]:
@@ -62,8 +73,9 @@ def fill_disk(repo: SqliteRepository) -> Callable[[], None]:
         filler += 1
 
     def restore() -> None:
-        conn.execute("PRAGMA max_page_count = 1073741823")
-        conn.execute("DELETE FROM answers WHERE workspace_id = 'F'")
+        with suppress(sqlite3.ProgrammingError):  # discarded after its full-disk error (see make_read_only)
+            conn.execute("PRAGMA max_page_count = 1073741823")
+        repo.db.connection().execute("DELETE FROM answers WHERE workspace_id = 'F'")
 
     return restore
 
