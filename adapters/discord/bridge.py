@@ -10,15 +10,20 @@ deferred, and the reply then follows as a follow-up.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
 
 import discord
 
 from adapters.discord.context import context_from_interaction
 from adapters.discord.embeds import render_reply
+from bot.delivery_codec import reply_from_json, reply_to_json
+from bot.intake import Intake, IntakeRecord, OpenRequest
 from bot.messages import Reply, error_reply
-from bot.service import CompanionService
+from bot.service import CompanionService, Context
 
 log = logging.getLogger(__name__)
 
@@ -29,36 +34,114 @@ DEFER_EPHEMERAL = True
 INTERNAL_ERROR = "Something went wrong on my side and nothing was changed. Please try again in a moment."
 
 
-class CoreBridge:
-    """Translate interactions into ``handle_text``/``handle_action`` and the Reply back into a response."""
+def intake_key(interaction_id: int) -> str:
+    """Discord gives every interaction one id; a gateway RESUME that replays it carries the same id."""
+    return f"discord:interaction:{interaction_id}"
 
-    def __init__(self, service: CompanionService, defer_after: float = DEFER_AFTER) -> None:
+
+class CoreBridge:
+    """Translate interactions into ``handle_text``/``handle_action`` and the Reply back into a response.
+
+    With an ``intake``, each interaction is recorded before any response (or defer) goes out and applied in
+    one transaction with its intake mark, so a crash after the record re-runs it from the intake on start
+    (``finish_open``), and a replayed interaction id does nothing.
+    """
+
+    def __init__(self, service: CompanionService, defer_after: float = DEFER_AFTER, intake: Intake | None = None) -> None:
         self.service = service
         self.defer_after = defer_after
+        self.intake = intake
 
     async def run_text(self, interaction: discord.Interaction, text: str) -> None:
         """A slash command, rebuilt as the text a user would type after ``/aipm``."""
         ctx = context_from_interaction(interaction)
-        reply = await self._call_core(
-            lambda: self.service.handle_text(ctx, text),
-            defer=lambda: interaction.response.defer(ephemeral=DEFER_EPHEMERAL, thinking=True),
-        )
-        await self._respond(interaction, reply)
+        await self._run(interaction, ctx, {"text": text}, lambda: self.service.handle_text(ctx, text),
+                        defer=lambda: interaction.response.defer(ephemeral=DEFER_EPHEMERAL, thinking=True))
 
     async def run_action(self, interaction: discord.Interaction, action_id: str, value: str) -> None:
         """A button click; a slow one defers as an update so the result can still replace the message."""
         ctx = context_from_interaction(interaction)
-        reply = await self._call_core(
-            lambda: self.service.handle_action(ctx, action_id, value),
-            defer=lambda: interaction.response.defer(),
-        )
+        await self._run(interaction, ctx, {"action_id": action_id, "value": value},
+                        lambda: self.service.handle_action(ctx, action_id, value), defer=lambda: interaction.response.defer())
+
+    async def _run(self, interaction: discord.Interaction, ctx: Context, request: dict[str, Any], call: Callable[[], Reply],
+                   defer: Callable[[], Awaitable[object]]) -> None:
+        key = intake_key(interaction.id)
+        if self.intake is not None:
+            record = IntakeRecord(key, "discord", "interaction", json.dumps({
+                "ctx": asdict(ctx), **request, "application_id": str(interaction.application_id), "token": interaction.token,
+                "component": interaction.type is discord.InteractionType.component,
+            }), "application/json")
+            try:
+                if not await asyncio.to_thread(self.intake.admit_now, record):
+                    log.info("a Discord interaction arrived twice; applied once")
+                    return
+            except Exception:
+                log.warning("could not record a Discord interaction; refused it", exc_info=True)
+                await self._respond(interaction, error_reply(INTERNAL_ERROR))
+                return
+        reply = await self._call_core(lambda: self._apply(key, call), defer=defer)
+        if reply is None:
+            return
         await self._respond(interaction, reply)
+        if self.intake is not None:
+            await asyncio.to_thread(self.intake.responded, key)
+
+    def _apply(self, key: str, call: Callable[[], Reply]) -> Reply | None:
+        if self.intake is None:
+            return call()
+        replies: list[Reply] = []
+
+        def work() -> dict[str, Any]:
+            replies.append(call())
+            return {"reply": reply_to_json(replies[-1])}
+
+        applied = self.intake.apply(key, work)
+        return replies[-1] if applied.fresh and replies else None
+
+    async def finish_open(self, client: discord.Client) -> int:
+        """Finish what a dead process recorded: apply pending interactions, then answer them as follow-ups."""
+        if self.intake is None:
+            return 0
+        finished = 0
+        for request in await asyncio.to_thread(lambda: list(self.intake.open_requests("discord")) if self.intake else []):
+            try:
+                await self._finish(client, request)
+                finished += 1
+            except Exception:
+                log.exception("could not finish a recorded Discord interaction after a restart")
+        return finished
+
+    async def _finish(self, client: discord.Client, request: OpenRequest) -> None:
+        assert self.intake is not None
+        data = json.loads(request.record.body)
+        key = request.record.key
+        if request.state == "applied":
+            reply = reply_from_json(request.response["reply"]) if request.response else None
+        else:
+            ctx = Context(**data["ctx"])
+            call: Callable[[], Reply] = (
+                (lambda: self.service.handle_text(ctx, data["text"])) if "text" in data
+                else (lambda: self.service.handle_action(ctx, data["action_id"], data["value"]))
+            )
+            reply = await asyncio.to_thread(self._apply, key, call)
+        if reply is not None:
+            # The interaction's own follow-up webhook (type 3, "application"), built as discord.py builds
+            # ``Interaction.followup``: only an application webhook may send ephemeral messages.
+            webhook = discord.Webhook.from_state(
+                data={"id": int(data["application_id"]), "type": 3, "token": data["token"]}, state=client._connection,
+            )
+            try:
+                await webhook.send(ephemeral=reply.private, **render_reply(reply).send_kwargs())
+            except discord.HTTPException as error:  # the token lives 15 minutes; the effect is stored either way
+                log.warning("could not answer a recorded Discord interaction after a restart: %s", error)
+        await asyncio.to_thread(self.intake.responded, key)
 
     async def reject(self, interaction: discord.Interaction, text: str) -> None:
         """A private error for input the core never saw (an unknown command or a foreign button)."""
         await self._respond(interaction, error_reply(text))
 
-    async def _call_core(self, call: Callable[[], Reply], defer: Callable[[], Awaitable[object]]) -> Reply:
+    async def _call_core(self, call: Callable[[], Reply | None], defer: Callable[[], Awaitable[object]]) -> Reply | None:
         work = asyncio.ensure_future(asyncio.to_thread(call))
         done, _ = await asyncio.wait({work}, timeout=self.defer_after)
         if not done:

@@ -21,6 +21,18 @@ from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryErro
 log = logging.getLogger(__name__)
 
 NONCE_MAX = 25  # Discord's limit
+REF_LENGTH = 12
+HISTORY_LIMIT = 200
+REF_PREFIX = "AI PM companion · ref "
+
+
+def post_ref(idempotency_key: str) -> str:
+    """A short reference shown in a scheduled post's footer, so the post can be found again in history.
+
+    Discord keeps a nonce only for a few minutes and never returns it from channel history, so a send
+    retried on a later sweep needs something stored with the message itself to find its first attempt.
+    """
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()[:REF_LENGTH]
 
 
 def nonce_for(idempotency_key: str) -> str:
@@ -48,17 +60,42 @@ class DiscordMessenger:
             raise TransientDeliveryError("the Discord client is not running")
         if client.user is None:
             raise TransientDeliveryError("the Discord client has not logged in yet")
-        future = asyncio.run_coroutine_threadsafe(self._send(client, destination, reply, nonce_for(idempotency_key)), loop)
+        future = asyncio.run_coroutine_threadsafe(
+            self._send(client, destination, reply, nonce_for(idempotency_key), post_ref(idempotency_key)), loop,
+        )
         return await asyncio.wrap_future(future)
 
     async def find_sent(self, destination: Destination, idempotency_key: str, since: datetime) -> str | None:
-        """Unknowable without reading history, and unnecessary: the enforced nonce already makes a retry a no-op."""
-        return None
+        """The id of our post carrying this key's reference in the channel's history since ``since``."""
+        client, loop = self._client, self._loop
+        if client is None or loop is None or loop.is_closed() or client.is_closed() or client.user is None:
+            raise TransientDeliveryError("the Discord client is not running")
+        future = asyncio.run_coroutine_threadsafe(self._find_sent(client, destination, post_ref(idempotency_key), since), loop)
+        return await asyncio.wrap_future(future)
 
-    async def _send(self, client: discord.Client, destination: Destination, reply: Reply, nonce: str) -> str:
+    async def _find_sent(self, client: discord.Client, destination: Destination, ref: str, since: datetime) -> str | None:
         try:
             channel = await self._channel(client, destination)
-            message = await channel.send(nonce=nonce, **render_reply(reply).send_kwargs())
+            async for message in channel.history(limit=HISTORY_LIMIT, after=since, oldest_first=False):
+                if client.user is not None and message.author.id != client.user.id:
+                    continue
+                if any((embed.footer.text or "").endswith(ref) for embed in message.embeds):
+                    return str(message.id)
+        except (discord.Forbidden, discord.NotFound) as error:
+            log.warning("cannot read earlier posts in %s: %s", destination.channel_id, error)
+            return None
+        except discord.HTTPException as error:
+            raise TransientDeliveryError(f"Discord answered {error.status} reading history") from error
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            raise TransientDeliveryError(f"network error talking to Discord: {error}", outcome_unknown=False) from error
+        return None
+
+    async def _send(self, client: discord.Client, destination: Destination, reply: Reply, nonce: str, ref: str) -> str:
+        try:
+            channel = await self._channel(client, destination)
+            kwargs = render_reply(reply).send_kwargs()
+            kwargs["embed"].set_footer(text=f"{REF_PREFIX}{ref}")
+            message = await channel.send(nonce=nonce, **kwargs)
         except (discord.Forbidden, discord.NotFound) as error:
             raise PermanentDeliveryError(f"Discord refused the post to {destination.kind} {destination.channel_id}: {error}") from error
         except discord.RateLimited as error:
@@ -68,7 +105,7 @@ class DiscordMessenger:
                 raise TransientDeliveryError(f"Discord answered {error.status}") from error
             raise PermanentDeliveryError(f"Discord rejected the post ({error.status}): {error.text}") from error
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            raise TransientDeliveryError(f"network error talking to Discord: {error}") from error
+            raise TransientDeliveryError(f"network error talking to Discord: {error}", outcome_unknown=True) from error
         return str(message.id)
 
     @staticmethod

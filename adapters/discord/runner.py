@@ -19,7 +19,9 @@ from adapters.discord.client import CompanionClient
 from adapters.discord.messenger import DiscordMessenger
 from bot.config import Settings
 from bot.content import Curriculum
+from bot.intake import Intake
 from bot.service import CompanionService
+from bot.store.sqlite_intake import SqliteIntakeStore
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,9 @@ class DiscordRunner:
         self._token = token  # a SecretStr: never formatted into logs or reprs
         self._settings = core.settings
         self._content = core.content
-        self.bridge = CoreBridge(core.service, defer_after=defer_after)
+        repo = getattr(core, "repo", None)
+        self.intake = Intake(SqliteIntakeStore(repo.db), core.service.clock) if repo is not None else None
+        self.bridge = CoreBridge(core.service, defer_after=defer_after, intake=self.intake)
         self.messenger = DiscordMessenger()
         self.ready = threading.Event()
         self.stopped = threading.Event()
@@ -94,6 +98,8 @@ class DiscordRunner:
         if self._thread is not None:
             self._thread.join(STOP_TIMEOUT)
         self.messenger.detach()
+        if self.intake is not None:
+            self.intake.close()
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
@@ -118,6 +124,9 @@ class DiscordRunner:
 
         async def on_ready() -> None:
             log.info("connected to Discord as %s in %d server(s)", client.user, len(client.guilds))
+            finished = await self.bridge.finish_open(client)
+            if finished:
+                log.info("finished %d Discord interaction(s) left open by a previous process", finished)
             self._signal(self.ready)
 
         client.event(on_ready)

@@ -23,9 +23,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from discord.utils import time_snowflake
 
 TOKEN = "fake-bot-token.for-tests-only"
 APP_ID = 900000000000000001
@@ -47,6 +49,10 @@ JsonDict = dict[str, Any]
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def discord_time_snowflake() -> int:
+    return int(time_snowflake(datetime.now(UTC)))
 
 
 @dataclass
@@ -146,6 +152,7 @@ class FakeDiscord:
         app.router.add_patch(f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._edit_webhook_message)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
         app.router.add_patch(f"{api}/channels/{{channel}}/messages/{{message}}", self._edit_channel_message)
+        app.router.add_get(f"{api}/channels/{{channel}}/messages", self._channel_history)
         app.router.add_post(f"{api}/users/@me/channels", self._open_dm)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app)
@@ -172,7 +179,10 @@ class FakeDiscord:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     def new_id(self) -> int:
-        return next(self._ids)
+        """A real snowflake (its high bits are the creation time), so ``history(after=datetime)`` works as on Discord."""
+        minted = max(next(self._ids), discord_time_snowflake())
+        self._ids = itertools.count(minted + 1)
+        return minted
 
     # waiting -------------------------------------------------------------------------------------
     async def wait_for(self, predicate: Callable[[Hit], bool], count: int = 1, timeout: float = 10.0) -> list[Hit]:
@@ -429,6 +439,20 @@ class FakeDiscord:
         hit.message = message
         await self._record(hit)
         return json_response(self.public(message))
+
+    async def _channel_history(self, request: web.Request) -> web.Response:
+        """Newest first, like Discord; ``after`` and ``before`` are snowflakes; the nonce is not returned."""
+        hit, failure = await self._hit(request, "channel_history")
+        if failure:
+            return failure
+        channel_id = request.match_info["channel"]
+        after = int(request.query.get("after") or 0)
+        before = int(request.query.get("before") or 2**63)
+        limit = min(int(request.query.get("limit") or 50), 100)
+        found = sorted((m for m in self.messages.values() if m["channel_id"] == channel_id and after < int(m["id"]) < before),
+                       key=lambda m: int(m["id"]), reverse=True)[:limit]
+        await self._record(hit)
+        return json_response([{**self.public(m), "nonce": None} for m in found])
 
     async def _edit_channel_message(self, request: web.Request) -> web.Response:
         hit, failure = await self._hit(request, "channel_edit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,10 +114,12 @@ async def test_it_can_be_called_from_another_thread_with_its_own_loop(tmp_path: 
     async with discord_world(tmp_path) as world:
         sender = messenger(world)
 
+        since = datetime.now(UTC) - timedelta(minutes=1)
         message_id = await asyncio.to_thread(asyncio.run, sender.send(CHANNEL, POST, "sub-7:2025-03-03:tip"))
 
         assert int(message_id) in world.fake.messages
-        assert await sender.find_sent(CHANNEL, "sub-7:2025-03-03:tip", world.clock.now()) is None
+        found = await asyncio.to_thread(asyncio.run, sender.find_sent(CHANNEL, "sub-7:2025-03-03:tip", since))
+        assert found == message_id
 
 
 async def test_an_image_is_attached_and_shown_in_the_embed(tmp_path: Path) -> None:
@@ -134,3 +137,15 @@ async def test_an_image_is_attached_and_shown_in_the_embed(tmp_path: Path) -> No
 async def test_sending_while_the_client_is_not_running_is_transient() -> None:
     with pytest.raises(TransientDeliveryError):
         await DiscordMessenger().send(CHANNEL, POST, "k")
+
+
+async def test_a_send_retried_after_the_nonce_window_is_found_in_history_not_posted_again(tmp_path: Path) -> None:
+    """Discord forgets nonces within minutes and never returns them from history: find_sent reads the post's reference."""
+    async with discord_world(tmp_path) as world:
+        since = datetime.now(UTC) - timedelta(minutes=5)
+        sent = await messenger(world).send(CHANNEL, POST, "sub-9:2025-03-03:tip")
+        world.fake._nonces.clear()  # the nonce window has passed
+        assert await messenger(world).find_sent(CHANNEL, "sub-9:2025-03-03:tip", since) == sent
+        assert await messenger(world).find_sent(CHANNEL, "sub-9:2025-03-04:tip", since) is None
+        [message] = world.fake.messages.values()
+        assert message["embeds"][0]["footer"]["text"].startswith("AI PM companion · ref ")
