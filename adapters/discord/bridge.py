@@ -99,12 +99,12 @@ class CoreBridge:
         applied = self.intake.apply(key, work)
         return replies[-1] if applied.fresh and replies else None
 
-    async def finish_open(self, client: discord.Client) -> int:
+    async def finish_open(self, client: discord.Client, requests: list[OpenRequest]) -> int:
         """Finish what a dead process recorded: apply pending interactions, then answer them as follow-ups."""
         if self.intake is None:
             return 0
         finished = 0
-        for request in await asyncio.to_thread(lambda: list(self.intake.open_requests("discord")) if self.intake else []):
+        for request in requests:
             try:
                 await self._finish(client, request)
                 finished += 1

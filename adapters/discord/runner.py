@@ -19,7 +19,7 @@ from adapters.discord.client import CompanionClient
 from adapters.discord.messenger import DiscordMessenger
 from bot.config import Settings
 from bot.content import Curriculum
-from bot.intake import Intake
+from bot.intake import Intake, OpenRequest
 from bot.service import CompanionService
 from bot.store.sqlite_intake import SqliteIntakeStore
 
@@ -69,11 +69,14 @@ class DiscordRunner:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.client: CompanionClient | None = None
+        self._left_open: list[OpenRequest] = []
 
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("this Discord runner was already started")
         use_api_base(self._settings.discord_api_url)
+        # Read before connecting: what is open now was left by a previous process, not by an interaction racing in.
+        self._left_open = list(self.intake.open_requests("discord")) if self.intake is not None else []
         self._thread = threading.Thread(target=self._run, name="discord-adapter", daemon=True)
         self._thread.start()
 
@@ -124,7 +127,7 @@ class DiscordRunner:
 
         async def on_ready() -> None:
             log.info("connected to Discord as %s in %d server(s)", client.user, len(client.guilds))
-            finished = await self.bridge.finish_open(client)
+            finished, self._left_open = await self.bridge.finish_open(client, self._left_open), []
             if finished:
                 log.info("finished %d Discord interaction(s) left open by a previous process", finished)
             self._signal(self.ready)

@@ -29,6 +29,7 @@ PLATFORM = "slack"
 PROFILE_TTL_SECONDS = 600
 # A failed look-up is retried on a later request, but not on every one of a burst.
 FAILED_PROFILE_TTL_SECONDS = 60
+LOOKUP_TIMEOUT_SECONDS = 3
 
 
 class LearnerLookup(Protocol):
@@ -42,13 +43,27 @@ class SlackProfile:
 
 
 class ProfileCache:
-    """``users.info`` results per (team, user), fresh for ``ttl_seconds``."""
+    """``users.info`` results per (team, user), fresh for ``ttl_seconds``.
+
+    Look-ups use their own client with a short timeout and no retry handler: a rate-limited or slow
+    ``users.info`` costs the learner who needed it an unknown profile (retried on a later request), and
+    never parks a worker thread in a Retry-After sleep while other learners wait.
+    """
 
     def __init__(self, ttl_seconds: float = PROFILE_TTL_SECONDS, now: Callable[[], float] = time.monotonic) -> None:
         self.ttl_seconds = ttl_seconds
         self._now = now
         self._entries: dict[tuple[str, str], tuple[float, SlackProfile]] = {}
+        self._clients: dict[tuple[str, str | None], WebClient] = {}
         self._lock = threading.Lock()
+
+    def _lookup_client(self, client: WebClient) -> WebClient:
+        key = (client.base_url, client.token)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self._clients[key] = WebClient(base_url=client.base_url, token=client.token, timeout=LOOKUP_TIMEOUT_SECONDS, retry_handlers=[])
+        return found
 
     def get(self, client: WebClient, team_id: str, user_id: str) -> SlackProfile:
         key = (team_id, user_id)
@@ -57,13 +72,19 @@ class ProfileCache:
         if cached is not None and self._now() - cached[0] < self.ttl_seconds:
             return cached[1]
         try:
-            user = client.users_info(user=user_id).get("user") or {}
+            user = self._lookup_client(client).users_info(user=user_id).get("user") or {}
         except (SlackApiError, SlackClientError, OSError) as error:
-            # Cached briefly: a missing scope or a blip should not pin "no tz, not admin" for ten minutes.
+            # Cached briefly: a missing scope or a blip should not pin "no tz, not admin" for ten minutes;
+            # a rate limit is respected for as long as Slack asked, without any thread waiting it out.
+            wait: float = FAILED_PROFILE_TTL_SECONDS
+            if isinstance(error, SlackApiError) and error.response.status_code == 429:
+                header = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+                raw = header[0] if isinstance(header, list) else header
+                wait = max(wait, float(raw)) if raw and str(raw).replace(".", "", 1).isdigit() else wait
             log.warning("users.info failed for %s: %s", user_id, error.__class__.__name__)
             unknown = SlackProfile(tz=None, is_admin=False)
             with self._lock:
-                self._entries[key] = (self._now() - self.ttl_seconds + FAILED_PROFILE_TTL_SECONDS, unknown)
+                self._entries[key] = (self._now() - self.ttl_seconds + wait, unknown)
             return unknown
         profile = SlackProfile(tz=user.get("tz") or None, is_admin=bool(user.get("is_admin") or user.get("is_owner")))
         with self._lock:

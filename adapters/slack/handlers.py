@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
@@ -26,6 +28,8 @@ from bot.service import Context
 
 log = logging.getLogger(__name__)
 
+RESPONSE_TIMEOUT_SECONDS = 5
+REPLY_THREADS = 8
 OOPS = "Something went wrong on my side. Please try again in a moment; if it keeps happening, tell your workspace admin."
 
 
@@ -65,10 +69,12 @@ INTAKE_HEADER = "x-aipm-intake"
 
 
 class SlackHandlers:
-    def __init__(self, service: CoreService, contexts: ContextFactory, intake: Intake, on_finished: Finished | None = None) -> None:
+    def __init__(self, service: CoreService, contexts: ContextFactory, intake: Intake, on_finished: Finished | None = None,
+                 reply_threads: int = REPLY_THREADS) -> None:
         self.service = service
         self.contexts = contexts
         self.intake = intake
+        self.replies = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="slack-reply")
         self.on_finished: Finished = on_finished or (lambda kind, outcome: None)
 
     # admission, called by the listeners in app.py before their ack -----------------------------------
@@ -102,17 +108,17 @@ class SlackHandlers:
             if not applied.fresh or applied.response is None:
                 outcome = "duplicate"
                 return
-            self._respond(respond, applied.response)
-            self.intake.responded(key)
-            if _refreshes_home(replies[-1]):
-                self._publish_home(client, ctx)
-            outcome = "done"
+            refresh = _refreshes_home(replies[-1])
+            self._reply(body.get("response_url"), applied.response, "command", key,
+                        after=(lambda: self._publish_home(client, ctx)) if refresh else None)
+            outcome = "replying"
         except Exception:
             log.exception("slash command failed")
-            self._respond(respond, command_response(error_reply(OOPS)))
+            self._reply(body.get("response_url"), command_response(error_reply(OOPS)), None, None)
             self.intake.failed(key)
         finally:
-            self.on_finished("command", outcome)
+            if outcome != "replying":
+                self.on_finished("command", outcome)
 
     def on_action(self, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         outcome = "error"
@@ -131,21 +137,25 @@ class SlackHandlers:
             if not applied.fresh or applied.response is None:
                 outcome = "duplicate"
                 return
+            refresh = _refreshes_home(replies[-1])
             if body.get("response_url"):
-                self._respond(respond, applied.response)
-            else:
-                self._post_to_dm(client, ctx.user_id, replies[-1])
+                self._reply(body["response_url"], applied.response, "action", key,
+                            after=(lambda: self._publish_home(client, ctx)) if refresh else None)
+                outcome = "replying"
+                return
+            self._post_to_dm(client, ctx.user_id, replies[-1])
             self.intake.responded(key)
-            if _refreshes_home(replies[-1]):
+            if refresh:
                 self._publish_home(client, ctx)
             outcome = "done"
         except Exception:
             log.exception("button click failed")
             if body.get("response_url"):
-                self._respond(respond, click_response(error_reply(OOPS)))
+                self._reply(body["response_url"], click_response(error_reply(OOPS)), None, None)
             self.intake.failed(key)
         finally:
-            self.on_finished("action", outcome)
+            if outcome != "replying":
+                self.on_finished("action", outcome)
 
     def on_home_opened(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         outcome = "error"
@@ -179,13 +189,40 @@ class SlackHandlers:
         channel = client.conversations_open(users=user_id)["channel"]["id"]
         client.chat_postMessage(channel=channel, **message_payload(reply))
 
-    @staticmethod
-    def _respond(respond: Respond, message: dict[str, Any]) -> None:
-        try:
-            result = respond(**message)
-        except Exception as error:  # a dead response_url must not take the rest of the work down with it
-            log.warning("response_url call failed: %s", error.__class__.__name__)
-            return
-        status = getattr(result, "status_code", 200)
-        if status != 200:
-            log.warning("response_url answered %s: %s", status, getattr(result, "body", "")[:200])
+    def _reply(self, url: str | None, message: dict[str, Any], kind: str | None, key: str | None,
+               after: Callable[[], None] | None = None) -> None:
+        """Send to the response_url on the reply pool, then mark the intake row answered and report ``kind`` done.
+
+        A response_url that hangs or fails holds one reply thread for at most ``RESPONSE_TIMEOUT_SECONDS``
+        and never a core worker, so other learners' requests keep flowing.
+        """
+
+        def task() -> None:
+            try:
+                if url:
+                    send_response(url, message)
+                if key:
+                    self.intake.responded(key)
+                if after is not None:
+                    after()
+            except Exception:
+                log.exception("finishing a Slack reply failed")
+            finally:
+                if kind:
+                    self.on_finished(kind, "done")
+
+        self.replies.submit(task)
+
+    def close(self) -> None:
+        self.replies.shutdown(wait=True)
+
+
+def send_response(url: str, message: dict[str, Any]) -> None:
+    """One response_url call with a short timeout and no library retry (a retried reply would show twice)."""
+    try:
+        result = WebhookClient(url, timeout=RESPONSE_TIMEOUT_SECONDS, retry_handlers=[]).send_dict(message)
+    except Exception as error:  # a dead response_url must not take the rest of the work down with it
+        log.warning("response_url call failed: %s", error.__class__.__name__)
+        return
+    if result.status_code != 200:
+        log.warning("response_url answered %s: %s", result.status_code, (result.body or "")[:200])

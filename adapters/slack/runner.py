@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from slack_bolt import App, BoltRequest
-from slack_sdk.webhook import WebhookClient
 
 from adapters.slack.ack_first import AckFirst, AckFirstExecutor
 from adapters.slack.app import api_base_url, build_app, build_posting_client, build_web_client
 from adapters.slack.contexts import ContextFactory, ProfileCache
-from adapters.slack.handlers import CoreService, Finished, SlackHandlers
+from adapters.slack.handlers import CoreService, Finished, SlackHandlers, send_response
 from adapters.slack.http_server import INTAKE_HEADER, GetRoute, SlackHttpServer
 from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
@@ -39,7 +38,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "0.0.0.0"
 WORK_THREADS = 16
-RESPONSE_TIMEOUT_SECONDS = 5
 
 
 def _reveal(secret: SecretStr | None) -> str | None:
@@ -124,6 +122,8 @@ class SlackRunner:
             client_id=self.core.settings.slack_client_id,
             client_secret=_reveal(self.core.settings.slack_client_secret),
         )
+        # Before the door opens: what is open now was left by a previous process, not by a request racing in.
+        self.finish_open_requests()
         if self.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -138,7 +138,6 @@ class SlackRunner:
         self._server.start()
         self.port = self._server.port
         _freeze_startup_heap()
-        self._work.submit(self.finish_open_requests)
 
     def _replayed(self, kind: str) -> None:
         name = {"command": "command", "block_actions": "action"}.get(kind, "app_home_opened")
@@ -165,7 +164,7 @@ class SlackRunner:
             body = parse_body(record.body, record.content_type)
             url = body.get("response_url")
             if url and request.response is not None:
-                WebhookClient(url, timeout=RESPONSE_TIMEOUT_SECONDS).send_dict(request.response)
+                send_response(url, request.response)
             self.intake.responded(record.key)
             return
         headers: dict[str, str | Sequence[str]] = {"content-type": [record.content_type or "application/json"], INTAKE_HEADER: ["recover"]}
@@ -178,6 +177,7 @@ class SlackRunner:
             self._socket.close()
         if self._work is not None:
             self._work.shutdown(wait=True)
+        self.handlers.close()
         self.intake.close()
 
     @property

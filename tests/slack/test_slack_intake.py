@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import stat
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -142,3 +144,36 @@ def test_healthz_says_503_with_a_reason_while_the_database_refuses_writes(tmp_pa
     finally:
         runner.stop()
         core.repo.close()
+
+
+def test_a_rate_limited_profile_look_up_holds_no_thread(slack: SlackClient, fake: FakeSlackApi, core: Core) -> None:
+    """users.info says 429 with Retry-After 25: the learner is answered now, in UTC, and asked again later."""
+    fake.script("users.info", status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "25"})
+    reply = slack.send("streak", user="U7")  # would wait out the 25 s inside a worker with a retrying client
+    assert "streak" in json.dumps(reply).lower()
+    assert len(fake.calls_to("users.info")) == 1
+    assert core.repo.get_learner("T1", "U7").tz_source == "default"  # type: ignore[union-attr]
+    other = slack.send("help", user="U8")
+    assert "forget-me" in json.dumps(other)
+    slack.send("streak", user="U7")
+    assert [c.params["user"] for c in fake.calls_to("users.info")] == ["U7", "U8"], "U7 is not asked again before Retry-After"
+
+
+def test_a_hanging_response_url_does_not_hold_up_another_learner(slack: SlackClient, fake: FakeSlackApi) -> None:
+    release = threading.Event()
+    fake.script_network("response", hold=release)
+    try:
+        result, held = slack.command("tip", user="U5")
+        assert result.status == 200
+        fake.wait_for("response", where=lambda c: c.params.get("_id") == held)  # it arrived, and hangs there
+        assert "forget-me" in json.dumps(slack.send("help", user="U6"))
+    finally:
+        release.set()
+
+
+def test_a_slow_unsigned_upload_is_not_counted_at_the_front_door(slack: SlackClient, runner: SlackRunner) -> None:
+    host, port = runner.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as slow:
+        slow.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"a\":")
+        assert "forget-me" in json.dumps(slack.send("help", user="U9"))
+        assert runner.gate._pending == 0, "an unread, unsigned body must not hold back everyone's work"
