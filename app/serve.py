@@ -21,6 +21,7 @@ from app.scheduler import DeliveryScheduler, build_delivery
 from app.wiring import build_core
 from bot.config import load_settings
 from bot.delivery_report import LogObserver
+from bot.store.repository import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,11 @@ def serve(args: argparse.Namespace) -> int:
     if not (settings.slack_configured or settings.discord_configured):
         print("No adapter is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or DISCORD_TOKEN.", file=sys.stderr)
         return 2
-    core = build_core(settings, db=getattr(args, "db", None), service_class=metrics.InstrumentedService)
+    try:
+        core = build_core(settings, db=getattr(args, "db", None), service_class=metrics.InstrumentedService)
+    except StoreUnavailable as error:
+        print(f"The database cannot be opened, so the bot would lose what users send it: {error}", file=sys.stderr)
+        return 2
     problem = core.repo.health_problem()
     if problem:
         print(f"The database at {core.repo.path} cannot be written, so the bot would lose what users send it: {problem}", file=sys.stderr)

@@ -91,6 +91,38 @@ def from_savepoint(db: SqliteDatabase, conn: sqlite3.Connection, depth: int) -> 
         db.set_depth(depth)
 
 
+class WriteLock:
+    """One writer at a time in this process, with a fast lane: a waiting urgent writer goes next.
+
+    Admissions to the intake are urgent (an acknowledgement waits for them); use cases are not. Without the
+    lane an ack would queue behind every worker's transaction; with it, behind at most the one running.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._held = False
+        self._urgent_waiting = 0
+
+    @contextmanager
+    def hold(self, urgent: bool = False) -> Iterator[None]:
+        with self._cond:
+            if urgent:
+                self._urgent_waiting += 1
+            try:
+                while self._held or (not urgent and self._urgent_waiting):
+                    self._cond.wait()
+            finally:
+                if urgent:
+                    self._urgent_waiting -= 1
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._held = False
+                self._cond.notify_all()
+
+
 class SqliteDatabase:
     """Connections for one database file; thread-local for files, one shared locked connection in memory."""
 
@@ -101,13 +133,18 @@ class SqliteDatabase:
         self._local = threading.local()
         self._shared: sqlite3.Connection | None = None
         self._memory_lock = threading.RLock()
+        self._write_lock = WriteLock()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         if not self.memory:
             _create_private(Path(self.path))
-        db = self.utils()
-        with self._guard():
-            apply_migrations(db)
+        try:
+            db = self.utils()
+            with self._guard():
+                apply_migrations(db)
+        except sqlite3.Error as error:  # a directory, a path we may not create, a file that is not SQLite
+            self.close()
+            raise _unavailable(error) from error
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -150,7 +187,7 @@ class SqliteDatabase:
             yield
 
     @contextmanager
-    def write(self) -> Generator[sqlite3.Connection, None, None]:
+    def write(self, urgent: bool = False) -> Generator[sqlite3.Connection, None, None]:
         """One IMMEDIATE transaction: everything inside commits together or not at all.
 
         Nested inside another ``write()`` on the same thread it becomes a savepoint of the outer
@@ -163,29 +200,36 @@ class SqliteDatabase:
             if depth:
                 yield from from_savepoint(self, conn, depth)
                 return
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                self._discard_if_broken(conn, error)
-                raise _unavailable(error) from error
-            self._local.depth = 1
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except sqlite3.Error as error:
-                if conn.in_transaction:
-                    with suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                if isinstance(error, sqlite3.IntegrityError):
-                    raise
-                self._discard_if_broken(conn, error)
-                raise _unavailable(error) from error
-            except BaseException:
-                if conn.in_transaction:
+            # Threads of this process queue here rather than in SQLite's busy handler, which sleeps in
+            # growing steps (up to 100 ms) and would put a fast write behind a long nap.
+            with self._write_lock.hold(urgent):
+                yield from self._outermost(conn)
+
+    def _outermost(self, conn: sqlite3.Connection) -> Generator[sqlite3.Connection, None, None]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; a broken connection is replaced."""
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            self._discard_if_broken(conn, error)
+            raise _unavailable(error) from error
+        self._local.depth = 1
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.IntegrityError):
                 raise
-            finally:
-                self._local.depth = 0
+            self._discard_if_broken(conn, error)
+            raise _unavailable(error) from error
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._local.depth = 0
 
     def set_depth(self, depth: int) -> None:
         self._local.depth = depth

@@ -18,7 +18,7 @@ class SqliteIntakeStore:
 
     def admit(self, records: Sequence[IntakeRecord], now: datetime) -> list[bool]:
         stamp = to_ts(now)
-        with self.db.write() as conn:
+        with self.db.write(urgent=True) as conn:  # an acknowledgement is waiting on this commit
             return [
                 conn.execute(
                     "INSERT OR IGNORE INTO intake (key, platform, kind, body, content_type, state, received_at, updated_at) "

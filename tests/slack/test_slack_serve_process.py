@@ -79,3 +79,17 @@ def test_serve_process_end_to_end_without_leaking_secrets(tmp_path: Path, fake: 
     assert BOT_TOKEN not in captured
     assert SIGNING_SECRET not in captured
     assert "SeRvEpRoCeSs" not in captured
+
+
+def test_serve_refuses_to_start_on_a_database_it_cannot_write(tmp_path: Path, fake: FakeSlackApi) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "AIPM_"))}
+    unusable = tmp_path / "aipm.db"
+    unusable.mkdir()  # a directory where the database file should be
+    env.update({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.base_url,
+                "PORT": "0", "HOST": "127.0.0.1", "AIPM_DB": str(unusable), "AIPM_CONTENT_POLICY": "relaxed",
+                "AIPM_CONTENT_DIR": str(ROOT / "tests" / "fixtures" / "content")})
+    result = subprocess.run([sys.executable, "-m", "app.cli", "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "cannot be opened" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not fake.calls, "nothing was started"
