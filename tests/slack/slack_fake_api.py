@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -142,7 +143,8 @@ class FakeSlackApi:
 
     def _api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel"))
-        message = {"ts": f"1700000000.{next(self._ts):06d}", "text": params.get("text"), "blocks": params.get("blocks"), "metadata": params.get("metadata")}
+        # Real time in the ts, as Slack does, so conversations.history's ``oldest`` works as it does there.
+        message = {"ts": f"{int(time.time())}.{next(self._ts):06d}", "text": params.get("text"), "blocks": params.get("blocks"), "metadata": params.get("metadata")}
         with self._cond:
             self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}

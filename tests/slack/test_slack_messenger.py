@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_fake_api import FakeSlackApi
 
 from adapters.slack.runner import SlackRunner
+from app.wiring import Core
+from bot.clock import FixedClock
+from bot.delivery import Delivery
+from bot.delivery_config import DeliveryConfig
 from bot.messages import Image, Reply, Section
 from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
+from bot.service import Context
+from bot.store.sqlite_delivery import SqliteDeliveryStore
 
 CHANNEL = Destination(workspace_id="T1", platform="slack", channel_id="C1", kind="channel")
 DM = Destination(workspace_id="T1", platform="slack", channel_id="dm:U5", kind="dm", user_id="U5")
@@ -110,3 +116,18 @@ def test_a_failed_chart_upload_does_not_fail_the_post(runner: SlackRunner, fake:
     recap = Reply(text="Your week", kind="delivery", image=Image(png=b"png", alt="chart"), private=False)
     ts = asyncio.run(runner.messenger.send(CHANNEL, recap, "recap2"))
     assert ts == fake.messages["C1"][0]["ts"]
+
+
+def test_a_daily_post_whose_answer_was_lost_goes_out_once(runner: SlackRunner, fake: FakeSlackApi, core: Core, clock: FixedClock) -> None:
+    """chat.postMessage accepted, connection dropped: no client retry, delivery waits, finds it, never reposts."""
+    admin = Context("T1", "slack", "U1", "ada", channel_id="C1", is_admin=True, platform_tz="UTC")
+    assert core.service.handle_text(admin, "subscribe 09:00").kind == "subscribe"
+    clock.set(datetime(2025, 3, 13, 9, 1, tzinfo=UTC))
+    fake.script_network("chat.postMessage", drop=True)
+    config = DeliveryConfig(unknown_outcome_patience=timedelta(seconds=0.2), backoff_base=0.05)
+    delivery = Delivery(core.service, SqliteDeliveryStore(core.repo.db), {"slack": runner.messenger}, config)
+    report = delivery.sweep_now()
+    assert report.counts["recovered"] == 1, report.outcomes
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert len(fake.messages["C1"]) == 1
+    assert fake.calls_to("conversations.history"), "the unknown outcome was looked up before any resend"
