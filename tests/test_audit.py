@@ -93,6 +93,7 @@ def test_the_classifier_never_sees_the_held_out_track() -> None:
     model = OptionsOnlyClassifier.train([q for q in bank if q.track_id == "t0"])
     unseen = " ".join(q.options[0] for q in bank if q.track_id == "t1")
     assert any(token not in model.key_counts and token not in model.wrong_counts for token in OptionsOnlyClassifier.tokens(unseen))
+    assert model.key_score("zzz-never-seen qqq") == 0.0, "a token never seen in training is no evidence either way"
 
 
 def test_negative_stems_and_shared_options_are_listed() -> None:

@@ -77,39 +77,48 @@ def key_length_rank(question: Question) -> int:
 class OptionsOnlyClassifier:
     """A naive Bayes model of what keys sound like, trained on options alone (it never sees a stem).
 
-    Tokens are lowercase words and word pairs. It asks whether a bank has a voice for right answers
-    ("measure by segment", "check the eval set") that a learner could pick up without learning anything.
+    Tokens are lowercase words and word pairs. Each token's evidence is how much more often key options
+    contain it than distractors do, as rates per option, so the three-to-one imbalance of distractors to
+    keys does not pass for evidence. Tokens never seen in training carry none: what smoothing would make
+    of them is an artefact, not a voice. It asks whether a bank has a voice for right answers ("measure by
+    segment", "check the eval set") that a learner could pick up without learning anything.
     """
 
     key_counts: Counter[str]
     wrong_counts: Counter[str]
-    key_total: int
-    wrong_total: int
-    vocabulary: int
+    keys: int
+    wrongs: int
+    alpha: float = 1.0
 
     @staticmethod
     def tokens(text: str) -> list[str]:
         found = words(text)
-        return found + [f"{a} {b}" for a, b in itertools.pairwise(found)]
+        return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
 
     @classmethod
     def train(cls, questions: Sequence[Question]) -> OptionsOnlyClassifier:
         key_counts: Counter[str] = Counter()
         wrong_counts: Counter[str] = Counter()
+        keys = wrongs = 0
         for question in questions:
             for index, text in enumerate(question.options):
-                (key_counts if index == question.correct_index else wrong_counts).update(cls.tokens(text))
-        vocabulary = len(set(key_counts) | set(wrong_counts)) + 1
-        return cls(key_counts, wrong_counts, sum(key_counts.values()), sum(wrong_counts.values()), vocabulary)
+                if index == question.correct_index:
+                    key_counts.update(set(cls.tokens(text)))
+                    keys += 1
+                else:
+                    wrong_counts.update(set(cls.tokens(text)))
+                    wrongs += 1
+        return cls(key_counts, wrong_counts, keys, wrongs)
+
+    def evidence(self, token: str) -> float:
+        """Log of (share of keys containing ``token``) / (share of distractors containing it), smoothed."""
+        p_key = (self.key_counts[token] + self.alpha) / (self.keys + 2 * self.alpha)
+        p_wrong = (self.wrong_counts[token] + self.alpha) / (self.wrongs + 2 * self.alpha)
+        return math.log(p_key / p_wrong)
 
     def key_score(self, text: str) -> float:
-        """Log-odds that ``text`` is a key rather than a distractor (Laplace-smoothed)."""
-        score = 0.0
-        for token in self.tokens(text):
-            p_key = (self.key_counts[token] + 1) / (self.key_total + self.vocabulary)
-            p_wrong = (self.wrong_counts[token] + 1) / (self.wrong_total + self.vocabulary)
-            score += math.log(p_key / p_wrong)
-        return score
+        """How much ``text`` sounds like a key: the summed evidence of its tokens seen in training."""
+        return sum(self.evidence(t) for t in set(self.tokens(text)) if self.key_counts[t] or self.wrong_counts[t])
 
     def pick(self, question: Question) -> float:
         return _share_of_best([round(self.key_score(text), 9) for text in question.options], question.correct_index)
