@@ -27,7 +27,7 @@ from bot.similarity import near_duplicates
 
 # A stem that asks for the wrong one trips careful readers, not uninformed ones.
 _NEGATIVE_STEM = re.compile(
-    r"\b(?:NOT|EXCEPT|LEAST)\b|\b(?i:which (?:of these |option |one )?(?:is|does|would|should) not|all of the following except|least (?:likely|useful|important))\b"
+    r"\b(?:NOT|EXCEPT|LEAST)\b|\b(?i:which (?:of these|option|one) (?:is|does|would|should) not|all of the following except|least (?:likely|useful|important))\b"
 )
 # Lower than the validator's refusal threshold: these are pairs worth a second look, not errors.
 ADVICE_SIMILARITY = 0.3
