@@ -7,6 +7,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from app.content_cli import add_content_commands
 from bot.config import load_settings
@@ -108,58 +109,159 @@ def _run(args: argparse.Namespace) -> int:
     return _console(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aipm", description="aipm-companion: a study companion for AI product management.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-    console = sub.add_parser("console", help="chat with the bot in this terminal (scriptable through stdin)")
+    try:
+        return version("aipm-companion")
+    except PackageNotFoundError:
+        return "unknown (not installed; run `pip install -e .`)"
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps prose to the terminal but prints example lines (indented by two spaces) exactly as typed."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(
+            indent + line if line.startswith("  ") or not line.strip() else super(HelpFormatter, self)._fill_text(line, width, indent)
+            for line in text.splitlines()
+        )
+
+
+def _command(sub: Any, name: str, summary: str, description: str, example: str) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` says what it is for and shows one way to run it."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=summary, description=description, epilog=f"example:\n  {example}", formatter_class=HelpFormatter,
+    )
+    return parser
+
+
+# Sub-commands registered elsewhere (app/content_cli.py) get their description and example here when they have none.
+_DOCUMENTED_ELSEWHERE = {
+    "aipm content": ("Check the bundled curriculum, or any directory laid out like it.", "aipm content validate"),
+    "aipm content validate": (
+        "Load every content file with the full course rules; print file:line: reason for each problem and exit 1 if there are any.",
+        "aipm content validate --dir content",
+    ),
+    "aipm content stats": ("Count tips and questions by track, kind and difficulty, and where the correct answers sit.", "aipm content stats --json"),
+    "aipm content audit": ("Score test-wise guessing strategies over the question bank.", "aipm content audit --json"),
+}
+
+
+def subparsers_of(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every sub-command parser under ``parser``, depth first."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found += [child, *subparsers_of(child)]
+    return found
+
+
+def _fill_in_documentation(parser: argparse.ArgumentParser) -> None:
+    for child in subparsers_of(parser):
+        description, example = _DOCUMENTED_ELSEWHERE.get(child.prog, (None, None))
+        if not child.description and description:
+            child.description = description
+        if not child.epilog and example:
+            child.epilog = f"example:\n  {example}"
+            child.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
+DB_HELP = "SQLite file (default: AIPM_DB or the user data directory)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aipm", description="aipm-companion: a study companion for AI product management.",
+        epilog="examples:\n  aipm console            chat with the bot in this terminal\n  aipm serve              run the Slack and Discord adapters\n"
+               "  aipm <command> --help   more about one command",
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
+
+    console = _command(
+        sub, "console", "chat with the bot in this terminal (scriptable through stdin)",
+        "Chat with the bot in this terminal: the same commands as Slack and Discord. Type `exit` or press Ctrl-D to leave. "
+        "When stdin is not a terminal, each line is one command and each reply is printed.",
+        "printf 'tip\\nquiz\\nanswer A\\n' | aipm console --user ada --tz Europe/Berlin",
+    )
     console.add_argument("--user", help="who you are (default: your login name)")
     console.add_argument("--tz", help="your IANA time zone, e.g. Europe/Berlin (default: this machine's)")
-    console.add_argument("--db", help="SQLite file (default: AIPM_DB or the user data directory)")
+    console.add_argument("--db", help=DB_HELP)
     console.set_defaults(func=_console)
 
-    run = sub.add_parser("run", help="serve when tokens are configured, else open the console")
-    run.add_argument("--user")
-    run.add_argument("--tz")
-    run.add_argument("--db")
-    run.add_argument("--port", type=int)
+    run = _command(
+        sub, "run", "serve when tokens are configured, else open the console",
+        "What `make run` does: start the Slack and Discord adapters when their tokens are set, otherwise open the console.",
+        "aipm run --port 3000",
+    )
+    run.add_argument("--user", help="console only: who you are (default: your login name)")
+    run.add_argument("--tz", help="console only: your IANA time zone (default: this machine's)")
+    run.add_argument("--db", help=DB_HELP)
+    run.add_argument("--port", type=int, help="HTTP port when serving (default: PORT or 3000)")
     run.set_defaults(func=_run)
 
-    serve = sub.add_parser("serve", help="run every adapter that has credentials")
-    serve.add_argument("--db")
+    serve = _command(
+        sub, "serve", "run every adapter that has credentials",
+        "Run every adapter that has credentials (Slack, Discord), the delivery scheduler and the ops endpoints.",
+        "SLACK_BOT_TOKEN=... SLACK_SIGNING_SECRET=... aipm serve --port 3000",
+    )
+    serve.add_argument("--db", help=DB_HELP)
     serve.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
     serve.set_defaults(func=_serve)
 
-    deliver = sub.add_parser("deliver-due", help="run one delivery sweep now (or as of --at) and print what was sent, skipped and failed")
+    deliver = _command(
+        sub, "deliver-due", "run one delivery sweep now (or as of --at) and print what was sent, skipped and failed",
+        "Run one delivery sweep (the scheduled tips and quizzes that are due) and print what was sent, skipped and failed.",
+        "aipm deliver-due --at 2026-03-02T09:00:00Z",
+    )
     deliver.add_argument("--at", help="sweep as of this instant, ISO 8601 (e.g. 2026-03-02T09:00:00Z; UTC when no offset is given)")
-    deliver.add_argument("--db", help="SQLite file (default: AIPM_DB or the user data directory)")
+    deliver.add_argument("--db", help=DB_HELP)
     deliver.add_argument("--grace", type=int, metavar="MINUTES", help="catch up posts at most this late (default: AIPM_DELIVERY_GRACE_MINUTES or 180)")
     deliver.set_defaults(func=_deliver_due)
 
-    db = sub.add_parser("db", help="database operations, safe while the bot runs")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_backup = db_sub.add_parser("backup", help="online backup (SQLite backup API) to PATH")
+    db = _command(sub, "db", "database operations, safe while the bot runs", "Back up or check the SQLite database; safe while the bot runs.", "aipm db check")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="<db-command>")
+    db_backup = _command(
+        db_sub, "backup", "online backup (SQLite backup API) to PATH",
+        "Copy the database to PATH with the SQLite online backup API: a consistent copy even while the bot writes.",
+        "aipm db backup /backups/aipm-$(date +%F).db",
+    )
     db_backup.add_argument("path", help="the new backup file")
     db_backup.add_argument("--db", help="database to back up (default: AIPM_DB or the user data directory)")
     db_backup.set_defaults(func=_db_backup)
-    db_check = db_sub.add_parser("check", help="PRAGMA integrity_check and foreign_key_check")
-    db_check.add_argument("--db")
+    db_check = _command(
+        db_sub, "check", "PRAGMA integrity_check and foreign_key_check",
+        "Run PRAGMA integrity_check and foreign_key_check, and remove delivery leases that have expired.",
+        "aipm db check --db ./aipm.db",
+    )
+    db_check.add_argument("--db", help="database to check (default: AIPM_DB or the user data directory)")
     db_check.set_defaults(func=_db_check)
 
-    discord_cmd = sub.add_parser("discord", help="Discord helpers")
-    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True)
-    invite = discord_sub.add_parser("invite-url", help="print the link that adds the bot to a server with the permissions it needs")
+    discord_cmd = _command(sub, "discord", "Discord helpers", "Helpers for setting up the Discord bot.", "aipm discord invite-url")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="<discord-command>")
+    invite = _command(
+        discord_sub, "invite-url", "print the link that adds the bot to a server with the permissions it needs",
+        "Print the OAuth2 link that adds the bot to a Discord server with exactly the permissions it needs.",
+        "aipm discord invite-url --application-id 123456789012345678",
+    )
     invite.add_argument("--application-id", help="the Application ID (default: DISCORD_APPLICATION_ID)")
     invite.set_defaults(func=_discord_invite_url)
 
     add_content_commands(sub)
+    _fill_in_documentation(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help()  # `aipm` on its own: say what there is rather than fail
+        return 0
     from app.logs import setup_logging
 
     setup_logging(verbose=args.verbose)

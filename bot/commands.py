@@ -106,9 +106,27 @@ class ForgetMe:
     confirmed: bool = False
 
 
+Mood = Literal["hello", "thanks", "bye"]
+
+
+@dataclass(frozen=True)
+class Greet:
+    """Small talk people type before they know the commands: ``hi``, ``thanks``, ``bye``."""
+
+    mood: Mood = "hello"
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """A bare ``yes`` or ``no``: the answer to whatever "Are you sure?" is pending."""
+
+    yes: bool
+
+
 Command = (
     Help | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
     | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | ForgetMe
+    | Greet | Confirm
 )
 
 
@@ -132,9 +150,9 @@ COMMAND_TABLE: tuple[CommandSpec, ...] = (
     CommandSpec("review", "review", "Questions due for spaced review, missed ones first."),
     CommandSpec("leaderboard", "leaderboard [week|all]", "Top learners here by points.", ("top",)),
     CommandSpec("tracks", "tracks", "The course tracks you can follow."),
-    CommandSpec("track", "track <name>", "Follow a track (or `track path` for AI PM in 30 days)."),
+    CommandSpec("track", "track <name>", "Follow a track by id, title or the start of either (or `track path` for AI PM in 30 days)."),
     CommandSpec("settings", "settings", "Show your settings.", ("config",)),
-    CommandSpec("settings tz", "settings tz <Area/City>", "Set your time zone, e.g. Europe/Berlin."),
+    CommandSpec("settings tz", "settings tz <Area/City>", "Set your time zone: a city (`new york`, `São Paulo`) or an IANA name (Europe/Berlin)."),
     CommandSpec("settings time", "settings time <HH:MM>", "Your preferred daily time for direct messages."),
     CommandSpec("settings nudges", "settings nudges on|off", "Evening reminders when your streak is at risk."),
     CommandSpec("settings workspace-tz", "settings workspace-tz <Area/City>", "Admins: the default time zone here."),
@@ -150,6 +168,14 @@ _TOP_LEVEL = sorted({spec.name.split()[0] for spec in COMMAND_TABLE} | {a for s 
 # [0-9], not \d: \d also matches other scripts' digits ("٩:3٠"), which would be stored as they were typed.
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 _LETTER = re.compile(r"^[A-Ea-e]$")
+_ANY_LETTER = re.compile(r"^[A-Za-z]$")
+_GREETINGS: dict[str, Mood] = {
+    "hi": "hello", "hello": "hello", "hey": "hello", "hiya": "hello", "howdy": "hello", "yo": "hello",
+    "thanks": "thanks", "thank": "thanks", "thx": "thanks", "ty": "thanks", "cheers": "thanks",
+    "bye": "bye", "goodbye": "bye", "quit": "bye", "exit": "bye",
+}
+_YES = ("yes", "y", "yeah", "yep")
+_NO = ("no", "n", "nope", "nah", "cancel")
 _TRACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -157,9 +183,84 @@ class CommandError(ValueError):
     """Input that is not a command; ``str(error)`` is the friendly sentence shown to the user."""
 
 
-def _suggest(word: str, choices: list[str]) -> str | None:
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return found[0] if found else None
+class NotAnOption(CommandError):
+    """``answer Z``: a letter, but not one a question can have. The service names the letters the open quiz has."""
+
+    def __init__(self, letter: str) -> None:
+        self.letter = letter.upper()
+        super().__init__(f"`{self.letter}` is not an option. Answer with one letter, for example `answer B`.")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, counting a swap of two neighbours as one edit (``alpah`` is one from ``alpha``)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def close_enough(word: str, candidate: str) -> bool:
+    """A typo of ``candidate``, not merely a word that shares some letters with it.
+
+    Short words allow one edit that keeps the first letter; longer ones allow two edits at a difflib ratio
+    of 0.75 or more, so ``clear`` never suggests ``leaderboard``.
+    """
+    word, candidate = word.lower(), candidate.lower()
+    if len(word) < 3:
+        return False  # one letter off a one- or two-letter word is a different word
+    distance = edit_distance(word, candidate)
+    if min(len(word), len(candidate)) <= 4:  # short words: one edit, keeping the first letter (`stop` is not `top`)
+        return distance <= 1 and word[0] == candidate[0]
+    if distance <= 1:
+        return True
+    return distance <= 2 and difflib.SequenceMatcher(None, word, candidate).ratio() >= 0.75
+
+
+def suggest(word: str, choices: list[str]) -> str | None:
+    """The closest choice that is a plausible typo of ``word``, or None."""
+    ranked = sorted(choices, key=lambda c: (edit_distance(word.lower(), c.lower()), c))
+    return next((c for c in ranked if close_enough(word, c)), None)
+
+
+
+def _track_key(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
+def resolve_track(name: str, tracks: list[tuple[str, str]]) -> str:
+    """The id of the track ``name`` means, from ``(id, title)`` pairs; raise CommandError when it is unclear.
+
+    People type titles, prefixes and any case (``Data fluency``, ``data``, ``FOUNDATIONS``), so an exact id or
+    title wins, then a unique prefix of an id, a title or a word of a title. Several matches list the candidates.
+    """
+    key = _track_key(name)
+    if not key:
+        raise CommandError("Name one track, for example `track foundations`. See `tracks` for the list.")
+    for track_id, title in tracks:
+        if key in (_track_key(track_id), _track_key(title)):
+            return track_id
+    for matches_word in (
+        lambda tid, title: _track_key(tid).startswith(key) or _track_key(title).startswith(key),
+        lambda tid, title: any(word.startswith(key) for word in _track_key(f"{tid} {title}").split()),
+    ):
+        found = [(tid, title) for tid, title in tracks if matches_word(tid, title)]
+        if len(found) == 1:
+            return found[0][0]
+        if found:
+            listed = ", ".join(f"`{tid}` ({title})" for tid, title in found)
+            raise CommandError(f"`{name}` could be more than one track: {listed}. Send `track` with one of those names.")
+    hint = suggest(key, [tid for tid, _ in tracks]) or suggest(key, [title for _, title in tracks])
+    hint_id = next((tid for tid, title in tracks if hint in (tid, title)), None)
+    did_you_mean = f" Did you mean `track {hint_id}`?" if hint_id else ""
+    listed = ", ".join(f"`{tid}` ({title})" for tid, title in tracks)
+    raise CommandError(f"There is no track called `{name}`.{did_you_mean} The tracks are: {listed}.")
 
 
 def parse_hhmm(text: str) -> str:
@@ -215,13 +316,13 @@ def _parse_settings(args: list[str]) -> Command:
         return ShowSettings()
     key, rest = args[0].lower(), args[1:]
     if key in ("tz", "timezone", "time-zone", "zone"):
-        if len(rest) != 1:
+        if not rest:
             raise CommandError("Tell me one time zone, for example `settings tz Europe/Berlin`.")
-        return SetTimeZone(rest[0])
+        return SetTimeZone(" ".join(rest))  # city names have spaces: `settings tz new york`
     if key in ("workspace-tz", "server-tz", "default-tz"):
-        if len(rest) != 1:
+        if not rest:
             raise CommandError("Tell me one time zone, for example `settings workspace-tz America/New_York`.")
-        return SetWorkspaceTimeZone(rest[0])
+        return SetWorkspaceTimeZone(" ".join(rest))
     if key == "time":
         if len(rest) != 1:
             raise CommandError("Tell me one time, for example `settings time 08:30`.")
@@ -230,7 +331,7 @@ def _parse_settings(args: list[str]) -> Command:
         if len(rest) != 1 or rest[0].lower() not in ("on", "off"):
             raise CommandError("Use `settings nudges on` or `settings nudges off`.")
         return SetNudges(rest[0].lower() == "on")
-    hint = _suggest(key, ["tz", "time", "nudges", "workspace-tz"])
+    hint = suggest(key, ["tz", "time", "nudges", "workspace-tz"])
     extra = f" Did you mean `settings {hint}`?" if hint else ""
     raise CommandError(f"There is no setting called `{key}`.{extra} Try `settings` to see them all.")
 
@@ -261,9 +362,12 @@ def parse_command(text: str) -> Command:
     if head == "quiz":
         return no_args(Quiz())
     if head in ("answer", "a"):
-        if len(args) != 1 or not _LETTER.match(args[0].rstrip(").")):
+        letter = args[0].rstrip(").") if len(args) == 1 else ""
+        if _ANY_LETTER.match(letter) and not _LETTER.match(letter):
+            raise NotAnOption(letter)
+        if not _LETTER.match(letter):
             raise CommandError("Answer with one letter, for example `answer B`.")
-        return Answer(args[0].rstrip(").").upper())
+        return Answer(letter.upper())
     if head == "streak":
         return no_args(Streak())
     if head == "stats":
@@ -279,9 +383,9 @@ def parse_command(text: str) -> Command:
     if head == "tracks":
         return no_args(Tracks())
     if head == "track":
-        if len(args) != 1:
+        if not args:
             raise CommandError("Name one track, for example `track foundations`. See `tracks` for the list.")
-        return ChooseTrack(args[0].lower())
+        return ChooseTrack(" ".join(args).lower())  # titles have spaces: `track data fluency`
     if head in ("settings", "config"):
         return _parse_settings(args)
     if head == "subscribe":
@@ -294,7 +398,13 @@ def parse_command(text: str) -> Command:
         if len(args) == 1 and args[0].lower() == "confirm":
             return ForgetMe(True)
         raise CommandError("Send `forget-me` and I will ask you to confirm.")
-    hint = _suggest(head, _TOP_LEVEL)
+    words = " ".join(tokens).lower().strip("!.?, ")
+    mood = _GREETINGS.get(head.strip("!.?,")) if len(tokens) <= 3 else None
+    if mood is not None:
+        return Greet(mood)
+    if words in _YES or words in _NO:
+        return Confirm(words in _YES)
+    hint = suggest(head, _TOP_LEVEL)
     if hint:
         raise CommandError(f"I don't know `{head}`. Did you mean `{hint}`? Try `help` for everything I can do.")
     raise CommandError(f"I don't know `{head}`. Try `help` for everything I can do.")

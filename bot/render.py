@@ -103,3 +103,15 @@ def streak_line(state: StreakState) -> str:
     days = f"{state.current} day{'s' if state.current != 1 else ''}"
     today = "done for today ✔" if state.active_today else "answer a quiz today to keep it"
     return f"🔥 {days} (best {state.best}) · 🧊 {state.freezes} freeze{'s' if state.freezes != 1 else ''} · {today}"
+
+
+def greeting_reply(mood: str, name: str = "") -> Reply:
+    """Small talk gets a short answer and the two commands that get someone going."""
+    hello = f"Hi {name}! 👋" if name else "Hi! 👋"
+    text = {
+        "hello": f"{hello} Try `tip` for today's tip or `quiz` for a question. `help` lists everything.",
+        "thanks": "You're welcome! Send `quiz` when you're ready for another, or `tip` for something to read.",
+        "bye": "Bye! There's nothing to close here: I answer whenever you message me. Keep the streak going. 🔥",
+    }.get(mood, f"{hello} Try `tip` or `quiz`.")
+    buttons = (Button("Start a quiz", ACTION_START_QUIZ, "greeting", "primary"),) if mood != "bye" else ()
+    return Reply(text=text, kind="help", sections=(Section(text=text, buttons=buttons),), private=True)

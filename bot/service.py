@@ -30,6 +30,7 @@ from bot.messages import (
 )
 from bot.render import (
     answer_reply,
+    greeting_reply,
     help_reply,
     parse_answer_value,
     quiz_heading,
@@ -43,13 +44,14 @@ from bot.schedule import describe_days, format_days_field, next_occurrence, pars
 from bot.store.records import AnswerWrite, Learner, QuizInstance, Subscription, Workspace
 from bot.store.repository import Repository, StoreUnavailable
 from bot.streaks import StreakState, compute_streak, excused_by_tz_change, local_date
-from bot.timezones import canonical_zone, suggest_zones
+from bot.timezones import canonical_zone, resolve_zone, zone_note
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TZ = "UTC"
 DEFAULT_DAILY_TIME = "09:00"
 TOUCH_EVERY = timedelta(minutes=5)
+CONFIRM_WITHIN = timedelta(minutes=5)  # how long a bare `yes` still answers "Are you sure?"
 OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell your admin."
 TRY_AGAIN = "I couldn't save that just now (the database is busy or unavailable). Nothing was changed; please try again in a moment."
 
@@ -81,12 +83,15 @@ class CompanionService:
         self.clock = clock
         self.reviews = reviews or ReviewScheduler()
         self._known_workspaces: dict[str, Workspace] = {}
+        self._forget_asked_at: dict[tuple[str, str], datetime] = {}  # per process: a restart just asks again
 
     # entry points --------------------------------------------------------------------------------
     def handle_text(self, ctx: Context, text: str) -> Reply:
         """Run one command typed after ``/aipm``; bad input gets a friendly error and changes nothing."""
         try:
             command = cmd.parse_command(text)
+        except cmd.NotAnOption as error:
+            return self.execute(ctx, cmd.Answer(error.letter))  # the open quiz knows which letters it has
         except cmd.CommandError as error:
             return error_reply(str(error))
         return self.execute(ctx, command)
@@ -122,6 +127,7 @@ class CompanionService:
             if action_id == ACTION_FORGET_CONFIRM:
                 return replace(self.execute(ctx, cmd.ForgetMe(confirmed=True)), replace_original=True)
             if action_id == ACTION_FORGET_CANCEL:
+                self._forget_asked_at.pop((ctx.workspace_id, ctx.user_id), None)
                 return Reply(text="Okay, I kept everything as it was.", kind="forget", sections=(Section(text="Okay, I kept everything as it was."),), replace_original=True)
         except StoreUnavailable as error:
             log.warning("store unavailable: %s", error)
@@ -218,6 +224,10 @@ class CompanionService:
                 return self.unsubscribe(ctx)
             case cmd.ForgetMe(confirmed=confirmed):
                 return self.forget_me(learner, confirmed)
+            case cmd.Greet(mood=mood):
+                return greeting_reply(mood, ctx.display_name)
+            case cmd.Confirm(yes=yes):
+                return self.confirm(learner, yes)
         return error_reply("I don't know that command. Try `help`.")  # pragma: no cover - exhaustive match
 
     # tips ----------------------------------------------------------------------------------------
@@ -304,7 +314,11 @@ class CompanionService:
             return error_reply("That quiz was for someone else. Send `quiz` to get your own.")
         question = self.content.questions[instance.question_id]
         if letter not in question.letters:
-            return error_reply(f"This question has options {question.letters[0]} to {question.letters[-1]}. Try `answer {question.letters[0]}`.")
+            options = ", ".join(question.letters[:-1]) + f" or {question.letters[-1]}"
+            return error_reply(
+                f"`{letter}` is not an option. This question has options {question.letters[0]} to {question.letters[-1]} ({options}). "
+                f"Try `answer {question.letters[0]}`."
+            )
         now = self.clock.now()
         correct = letter == question.answer
         write = AnswerWrite(
@@ -424,14 +438,15 @@ class CompanionService:
         text = "\n".join(lines) + "\n\nSwitch with `track <name>`."
         return Reply(text=text, kind="tracks", sections=(Section(title="Tracks", text=text),))
 
-    def choose_track(self, learner: Learner, name: str) -> Reply:
-        if not self.content.has_track(name):
-            names = ([PATH_TRACK_ID] if self.content.path else []) + [t.id for t in self.content.tracks]
-            from difflib import get_close_matches
+    def _track_names(self) -> list[tuple[str, str]]:
+        path = [(PATH_TRACK_ID, self.content.track_title(PATH_TRACK_ID))] if self.content.path else []
+        return path + [(t.id, t.title) for t in self.content.tracks]
 
-            close = get_close_matches(name, names, n=1, cutoff=0.5)
-            hint = f" Did you mean `track {close[0]}`?" if close else ""
-            return error_reply(f"There is no track called `{name}`.{hint} Send `tracks` to see them all.")
+    def choose_track(self, learner: Learner, typed: str) -> Reply:
+        try:
+            name = cmd.resolve_track(typed, self._track_names())
+        except cmd.CommandError as error:
+            return error_reply(str(error))
         self.repo.set_learner_field(learner.workspace_id, learner.user_id, "track", name)
         return _info("track", f"You're now following **{self.content.track_title(name)}**. Send `quiz` or `tip` to start.")
 
@@ -451,12 +466,8 @@ class CompanionService:
         return Reply(text=text, kind="settings", sections=(Section(title="Your settings", text=text),))
 
     def _zone_or_error(self, tz: str) -> str | Reply:
-        zone = canonical_zone(tz)
-        if zone is None:
-            suggestions = suggest_zones(tz)
-            hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
-            return error_reply(f"I don't know the time zone `{tz}`.{hint} Use an IANA name like `Europe/Berlin` or `America/New_York`.")
-        return zone
+        found = resolve_zone(tz)
+        return found.zone if found.zone else error_reply(found.message)
 
     def set_tz(self, learner: Learner, tz: str) -> Reply:
         zone = self._zone_or_error(tz)
@@ -467,7 +478,7 @@ class CompanionService:
         if dm and dm.active:
             self._resubscribe(dm, tz=zone)
         local = self.clock.now().astimezone(ZoneInfo(zone))
-        return _info("settings", f"Time zone set to **{zone}** (it's {local:%H:%M} there). Your streak days now follow it.")
+        return _info("settings", f"Time zone set to **{zone}** (it's {local:%H:%M} there). Your streak days now follow it.{zone_note(zone)}")
 
     def set_daily_time(self, learner: Learner, hhmm: str) -> Reply:
         self.repo.set_learner_field(learner.workspace_id, learner.user_id, "daily_time", hhmm)
@@ -537,14 +548,25 @@ class CompanionService:
         return _info("unsubscribe", text)
 
     # privacy -------------------------------------------------------------------------------------
+    def confirm(self, learner: Learner, yes: bool) -> Reply:
+        """A bare yes or no answers the "Are you sure?" this learner was asked in the last few minutes."""
+        asked_at = self._forget_asked_at.pop((learner.workspace_id, learner.user_id), None)
+        if asked_at is None or self.clock.now() - asked_at > CONFIRM_WITHIN:
+            return _info("help", "I wasn't waiting for a yes or no. Send `help` to see what I can do.")
+        if yes:
+            return self.forget_me(learner, confirmed=True)
+        return _info("forget", "Okay, I kept everything as it was.")
+
     def forget_me(self, learner: Learner, confirmed: bool) -> Reply:
+        self._forget_asked_at.pop((learner.workspace_id, learner.user_id), None)
         if not confirmed:
+            self._forget_asked_at[(learner.workspace_id, learner.user_id)] = self.clock.now()
             text = "This deletes your answers, streak, reviews and settings here. It cannot be undone. Are you sure?"
             buttons = (
                 Button("Yes, delete my data", ACTION_FORGET_CONFIRM, "confirm", "danger"),
                 Button("Cancel", ACTION_FORGET_CANCEL, "cancel"),
             )
-            return Reply(text=text + " Send `forget-me confirm` to go ahead.", kind="forget", sections=(Section(text=text, buttons=buttons),))
+            return Reply(text=text + " Reply `yes` or send `forget-me confirm` to go ahead; `no` keeps everything.", kind="forget", sections=(Section(text=text, buttons=buttons),))
         removed = self.repo.delete_learner(learner.workspace_id, learner.user_id)
         text = f"Done: I deleted everything I had about you here ({removed} records). Send `quiz` any time to start fresh."
         return _info("forget", text)

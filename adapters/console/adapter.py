@@ -18,6 +18,8 @@ from bot.messages import Reply
 from bot.service import CompanionService, Context
 
 CONSOLE_WORKSPACE = "console"
+LEAVE_WORDS = ("exit", "quit", ":q")
+GOODBYE = "Bye! Keep the streak going. 🔥"
 
 
 class ConsoleAdapter:
@@ -38,8 +40,8 @@ class ConsoleAdapter:
                 if key == button_key and not text.lower().startswith(("/aipm", "aipm")):
                     self._last = self.service.handle_action(self.context, action_id, value)
                     return self._last
-        if len(key) == 1 and key in "ABCDE":
-            text = f"answer {key}"  # a bare letter answers the open quiz, like clicking its button
+        if len(key) == 1 and key.isalpha() and key not in "YN":
+            text = f"answer {key}"  # a bare letter answers the open quiz, like clicking its button (y and n are yes and no)
         self._last = self.service.handle_text(self.context, text)
         return self._last
 
@@ -47,6 +49,9 @@ class ConsoleAdapter:
         for line in lines:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
+            if is_leave(line):
+                out.write(f"> {line.strip()}\n{GOODBYE}\n")
+                return 0
             reply = self.send(line)
             out.write(f"> {line.strip()}\n{render_plain(reply)}\n\n")
             out.flush()
@@ -54,15 +59,18 @@ class ConsoleAdapter:
 
     def run_interactive(self, console: Console | None = None) -> int:
         console = console or Console()
-        console.print(Panel.fit("aipm-companion · type [bold]help[/bold], [bold]tip[/bold] or [bold]quiz[/bold]; Ctrl-D to leave", style="cyan"))
+        console.print(Panel.fit("aipm-companion · type [bold]help[/bold], [bold]tip[/bold] or [bold]quiz[/bold]; [bold]exit[/bold] or Ctrl-D to leave", style="cyan"))
         while True:
             try:
                 line = console.input("[bold green]you ›[/bold green] ")
             except (EOFError, KeyboardInterrupt):
-                console.print("\nBye! Keep the streak going. 🔥")
+                console.print(f"\n{GOODBYE}")
                 return 0
             if not line.strip():
                 continue
+            if is_leave(line):
+                console.print(GOODBYE)
+                return 0
             self._print(console, self.send(line))
 
     @staticmethod
@@ -85,3 +93,8 @@ class ConsoleAdapter:
         if stdin.isatty():
             return self.run_interactive()
         return self.run_script(stdin, stdout or sys.stdout)
+
+
+def is_leave(line: str) -> bool:
+    """``exit`` and ``quit`` end a console chat, as they do in every other terminal program."""
+    return line.strip().lower().removeprefix("/aipm ").strip() in LEAVE_WORDS

@@ -93,7 +93,7 @@ class OptionsOnlyClassifier:
     @staticmethod
     def tokens(text: str) -> list[str]:
         found = words(text)
-        return found + [f"{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+        return found + [f"{a} {b}" for a, b in itertools.pairwise(found)]
 
     @classmethod
     def train(cls, questions: Sequence[Question]) -> OptionsOnlyClassifier:
