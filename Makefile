@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit bench soak clean
+.PHONY: run test lint unit bench soak card clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ bench: $(STAMP)
 
 soak: $(STAMP)
 	for i in $$(seq 20); do $(BIN)/pytest -q -p no:cacheprovider tests/faults/test_kill9.py || exit 1; done
+
+card: $(STAMP)
+	$(BIN)/python -m app.demo_card docs/progress-card.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

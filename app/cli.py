@@ -26,8 +26,10 @@ def _console(args: argparse.Namespace) -> int:
         return 1
     user = args.user or getpass.getuser() or "you"
     from adapters.console.local_zone import local_zone_name
+    from bot.store.sqlite import default_db_path
 
-    return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name()).run()
+    image_dir = Path(args.db or settings.db_path or default_db_path()).resolve().parent / "images"  # beside the database
+    return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name(), image_dir=image_dir).run()
 
 
 def _serve(args: argparse.Namespace) -> int:

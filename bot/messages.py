@@ -5,6 +5,8 @@ Markup is a small Markdown subset every adapter can translate: ``**bold**``, ``_
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -38,13 +40,39 @@ class Section:
     buttons: tuple[Button, ...] = ()
 
 
-@dataclass(frozen=True)
 class Image:
-    """A chart or heatmap rendered by the core as PNG bytes."""
+    """A chart rendered by the core as PNG bytes.
 
-    png: bytes
-    alt: str
-    filename: str = "chart.png"
+    ``png`` may be given as a function that draws the bytes: it runs once, the first time ``png`` is read.
+    A use case runs inside the transaction that records it, and drawing the progress card takes about
+    0.1 s; deferred, it happens when an adapter sends the picture, with no database lock held.
+    """
+
+    __slots__ = ("_lock", "_png", "alt", "filename")
+
+    def __init__(self, png: bytes | Callable[[], bytes], alt: str, filename: str = "chart.png") -> None:
+        self._png = png
+        self._lock = threading.Lock()
+        self.alt = alt
+        self.filename = filename
+
+    @property
+    def png(self) -> bytes:
+        with self._lock:
+            if not isinstance(self._png, bytes):
+                self._png = self._png()
+            return self._png
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Image):
+            return NotImplemented
+        return (self.alt, self.filename, self.png) == (other.alt, other.filename, other.png)
+
+    def __hash__(self) -> int:
+        return hash((self.alt, self.filename))
+
+    def __repr__(self) -> str:
+        return f"Image(alt={self.alt!r}, filename={self.filename!r})"
 
 
 ReplyKind = Literal[

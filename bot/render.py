@@ -97,6 +97,16 @@ def help_reply() -> Reply:
     return Reply(text=text, kind="help", sections=(Section(title="aipm-companion", text=text),), private=True)
 
 
+def reviews_due_text(total: int) -> str:
+    return f"{total} review{'s' if total != 1 else ''} due"
+
+
+def review_note(total: int, shown: int) -> str:
+    """A capped batch says so, so the cap is never read as the total."""
+    batch = f" (showing {shown} of {total} due)" if shown < total else ""
+    return f"📚 {reviews_due_text(total)}{batch}; missed questions come first."
+
+
 def streak_line(state: StreakState) -> str:
     if state.current == 0:
         return "No streak yet: answer a quiz today to start one."

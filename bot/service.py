@@ -35,13 +35,15 @@ from bot.render import (
     parse_answer_value,
     quiz_heading,
     quiz_reply,
+    review_note,
+    reviews_due_text,
     streak_line,
     tip_reply,
     tip_section,
 )
 from bot.reviews import ReviewScheduler, ScheduledCard
 from bot.schedule import describe_days, format_days_field, next_occurrence, parse_days_field
-from bot.store.records import AnswerWrite, Learner, QuizInstance, Subscription, Workspace
+from bot.store.records import AnswerWrite, CardRow, Learner, QuizInstance, Subscription, Workspace
 from bot.store.repository import Repository, StoreUnavailable
 from bot.streaks import StreakState, compute_streak, excused_by_tz_change, local_date
 from bot.timezones import canonical_zone, resolve_zone, zone_note
@@ -52,6 +54,7 @@ DEFAULT_TZ = "UTC"
 DEFAULT_DAILY_TIME = "09:00"
 TOUCH_EVERY = timedelta(minutes=5)
 CONFIRM_WITHIN = timedelta(minutes=5)  # how long a bare `yes` still answers "Are you sure?"
+REVIEW_BATCH = 50  # the most due cards one `review` lines up; the total is counted apart from it
 OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell your admin."
 TRY_AGAIN = "I couldn't save that just now (the database is busy or unavailable). Nothing was changed; please try again in a moment."
 
@@ -71,12 +74,22 @@ class Context:
     workspace_name: str = ""
 
 
+@dataclass(frozen=True)
+class DueReviews:
+    """A learner's reviews due at one instant: how many in all, and the first ``batch``, most overdue first."""
+
+    total: int
+    batch: tuple[CardRow, ...]
+
+
 def points_for(question: Question, correct: bool) -> int:
     """Harder questions are worth more; a wrong answer still earns a point for showing up."""
     return 10 * question.difficulty if correct else 1
 
 
 class CompanionService:
+    review_batch = REVIEW_BATCH
+
     def __init__(self, repo: Repository, content: Curriculum, clock: Clock, reviews: ReviewScheduler | None = None) -> None:
         self.repo = repo
         self.content = content
@@ -286,10 +299,21 @@ class CompanionService:
         qid, kind = self.pick_question(learner)
         return self._show_question(ctx, learner, qid, kind)
 
+    def due_reviews(self, learner: Learner, now: datetime, batch: int = 0) -> DueReviews:
+        """The one definition of "reviews due now" that review, stats and home all state.
+
+        A card counts when it is due at ``now`` and its question is still in the course: a question that was
+        taken out can never be asked again, so it is not a review anyone can do.
+        """
+        every = self.repo.count_due(learner.workspace_id, learner.user_id, now)
+        cards = self.repo.due_cards(learner.workspace_id, learner.user_id, now, every) if every else []
+        askable = [c for c in cards if c.question_id in self.content.questions]
+        return DueReviews(total=len(askable), batch=tuple(askable[:batch]))
+
     def review(self, ctx: Context, learner: Learner) -> Reply:
         now = self.clock.now()
-        due = [c for c in self.repo.due_cards(learner.workspace_id, learner.user_id, now, 50) if c.question_id in self.content.questions]
-        if not due:
+        due = self.due_reviews(learner, now, self.review_batch)
+        if not due.batch:
             upcoming = self.repo.next_card(learner.workspace_id, learner.user_id)
             if upcoming is None:
                 text = "Nothing to review yet: answer a few quizzes first and I'll schedule them for you."
@@ -297,8 +321,8 @@ class CompanionService:
                 when = upcoming.due_at.astimezone(ZoneInfo(learner.tz))
                 text = f"Nothing is due right now. Your next review is on {when:%a %d %b at %H:%M}. Try `quiz` for something new."
             return Reply(text=text, kind="review", sections=(Section(text=text, buttons=(Button("New quiz", ACTION_START_QUIZ, "next", "primary"),)),))
-        note = f"📚 {len(due)} review{'s' if len(due) != 1 else ''} due; missed questions come first."
-        return self._show_question(ctx, learner, due[0].question_id, "Review", note=note)
+        shown = self._show_question(ctx, learner, due.batch[0].question_id, "Review", note=review_note(due.total, len(due.batch)))
+        return replace(shown, meta={**shown.meta, "due": str(due.total)})
 
     def answer_latest(self, ctx: Context, learner: Learner, letter: str) -> Reply:
         instance = self.repo.latest_open_quiz(learner.workspace_id, learner.user_id)
@@ -366,7 +390,7 @@ class CompanionService:
                 by_topic[tag][0] += n
                 by_topic[tag][1] += ok
         state = self.streak_of(learner)
-        due = self.repo.count_due(learner.workspace_id, learner.user_id, self.clock.now())
+        due = self.due_reviews(learner, self.clock.now()).total
         accuracy = f"{correct / answered:.0%}" if answered else "–"
         lines = [
             f"Answered: **{answered}** · Correct: **{correct}** · Accuracy: **{accuracy}**",
@@ -379,21 +403,30 @@ class CompanionService:
         return Reply(
             text=text, kind="stats",
             sections=(Section(title="Your stats", text="\n".join(lines)), Section(title="Accuracy by topic", text=topic_text)),
-            image=self._activity_heatmap(learner),
+            image=self._progress_card(learner, state, due, counts),
             meta={"answered": str(answered), "correct": str(correct), "due": str(due)},
         )
 
-    def _activity_heatmap(self, learner: Learner) -> Image:
-        """The last 12 weeks as a contributions-style calendar; matplotlib is imported only when drawn."""
-        from bot.charts import activity_heatmap
+    def _progress_card(self, learner: Learner, state: StreakState, due: int, counts: list[tuple[str, int, int]]) -> Image:
+        """The stats as one picture; matplotlib is imported only when a card is drawn."""
+        from bot.progress_card import ProgressCard, TrackAccuracy, alt_text, progress_card
 
-        today = local_date(self.clock.now(), learner.tz)
-        by_day = {a.day: a.answered for a in self.repo.activity(learner.workspace_id, learner.user_id)}
-        active = sum(1 for day in by_day if (today - day).days < 84)
-        return Image(
-            png=activity_heatmap(by_day, today), filename="activity.png",
-            alt=f"Your activity over the last 12 weeks: {active} day{'s' if active != 1 else ''} with answers",
+        by_track: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for qid, n, ok in counts:
+            question = self.content.questions.get(qid)
+            if question is not None:
+                by_track[question.track_id][0] += n
+                by_track[question.track_id][1] += ok
+        workspace = self.repo.get_workspace(learner.workspace_id)
+        since, until = self.week_bounds((workspace.default_tz if workspace else None) or DEFAULT_TZ)  # the leaderboard's week
+        card = ProgressCard(
+            name=learner.display_name or learner.user_id, today=local_date(self.clock.now(), learner.tz),
+            current_streak=state.current, best_streak=state.best, freezes=state.freezes, reviews_due=due,
+            points_this_week=self.repo.points_between(learner.workspace_id, learner.user_id, since, until),
+            answers_by_day={a.day: a.answered for a in self.repo.activity(learner.workspace_id, learner.user_id)},
+            tracks=tuple(TrackAccuracy(self.content.track_title(track), n, ok) for track, (n, ok) in by_track.items()),
         )
+        return Image(png=lambda: progress_card(card), filename="progress.png", alt=alt_text(card))  # drawn when sent
 
     def week_bounds(self, workspace_tz: str) -> tuple[datetime, datetime]:
         """This ISO week (Monday 00:00 to next Monday 00:00) in the workspace time zone, as UTC instants."""
@@ -448,6 +481,9 @@ class CompanionService:
         except cmd.CommandError as error:
             return error_reply(str(error))
         self.repo.set_learner_field(learner.workspace_id, learner.user_id, "track", name)
+        dm = self.repo.get_subscription(learner.workspace_id, f"dm:{learner.user_id}", "dm")
+        if dm and dm.active and dm.track != name:  # your daily DM follows your track, as it follows your zone and time
+            self._resubscribe(dm, track=name)
         return _info("track", f"You're now following **{self.content.track_title(name)}**. Send `quiz` or `tip` to start.")
 
     def settings(self, ctx: Context, learner: Learner) -> Reply:
@@ -507,7 +543,15 @@ class CompanionService:
         in_dm = ctx.is_dm or ctx.channel_id is None
         if not in_dm and not ctx.is_admin:
             return error_reply("Only workspace admins can subscribe a channel. Ask an admin, or send `subscribe` to me in a direct message for your own daily quiz.")
-        track = command.track or (PATH_TRACK_ID if self.content.path else self.content.tracks[0].id)
+        channel_id = f"dm:{learner.user_id}" if in_dm else str(ctx.channel_id)
+        kind = "dm" if in_dm else "channel"
+        existing = self.repo.get_subscription(ctx.workspace_id, channel_id, kind)
+        # Only what the command names changes; the rest is kept from this subscription. A DM that was switched
+        # off starts again from the learner's own settings instead, which may have changed since.
+        kept = existing if existing is not None and (existing.active or not in_dm) else None
+        kept_track = kept.track if kept is not None and self.content.has_track(kept.track) else None
+        own_track = learner.track if in_dm and self.content.has_track(learner.track) else None
+        track = command.track or kept_track or own_track or (PATH_TRACK_ID if self.content.path else self.content.tracks[0].id)
         if not self.content.has_track(track):
             return error_reply(f"There is no track called `{track}`. Send `tracks` to see them all.")
         workspace = self.repo.get_workspace(ctx.workspace_id)
@@ -515,14 +559,13 @@ class CompanionService:
             zone = self._zone_or_error(command.tz)
             if isinstance(zone, Reply):
                 return zone
+        elif kept is not None:
+            zone = kept.tz
         else:
             zone = learner.tz if in_dm else ((workspace.default_tz if workspace else None) or learner.tz)
-        hhmm = command.hhmm or (learner.daily_time if in_dm else DEFAULT_DAILY_TIME)
-        days = command.days or (cmd.EVERY_DAY if in_dm else cmd.WEEKDAYS)
+        hhmm = command.hhmm or (kept.local_time if kept is not None else None) or (learner.daily_time if in_dm else DEFAULT_DAILY_TIME)
+        days = command.days or (parse_days_field(kept.days) if kept is not None else None) or (cmd.EVERY_DAY if in_dm else cmd.WEEKDAYS)
         now = self.clock.now()
-        channel_id = f"dm:{learner.user_id}" if in_dm else str(ctx.channel_id)
-        kind = "dm" if in_dm else "channel"
-        existing = self.repo.get_subscription(ctx.workspace_id, channel_id, kind)
         sub = Subscription(
             id=None, workspace_id=ctx.workspace_id, platform=ctx.platform, channel_id=channel_id, kind=kind,
             user_id=learner.user_id if in_dm else None, local_time=hhmm, tz=zone, days=format_days_field(days),
@@ -577,7 +620,7 @@ class CompanionService:
         try:
             learner, _ = self.ensure_learner(ctx)
             state = self.streak_of(learner)
-            due = self.repo.count_due(learner.workspace_id, learner.user_id, self.clock.now())
+            due = self.due_reviews(learner, self.clock.now()).total
             tip_id = self.repo.last_tip_id(learner.workspace_id, learner.user_id) or self.next_tip_id(learner)[0]
         except StoreUnavailable:
             return error_reply(TRY_AGAIN)
@@ -586,7 +629,7 @@ class CompanionService:
             Section(title="Your streak", text=streak_line(state)),
             tip_section(tip, self.content.track_title(tip.track_id), heading="Today's tip"),
             Section(
-                title="Reviews", text=f"📚 {due} review{'s' if due != 1 else ''} due.",
+                title="Reviews", text=f"📚 {reviews_due_text(due)}.",
                 buttons=(Button("Start a quiz", ACTION_START_QUIZ, "home", "primary"), Button("Next tip", ACTION_NEXT_TIP, "home")),
             ),
         )

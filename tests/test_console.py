@@ -11,6 +11,7 @@ from pathlib import Path
 
 from adapters.console import ConsoleAdapter
 from bot.service import CompanionService
+from tests.charts.png import PNG_SIGNATURE, png_size
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,3 +126,22 @@ def test_console_learners_default_to_the_terminals_time_zone(tmp_path: Path) -> 
     assert local_zone_name({"TZ": "Nowhere/Land"}, tmp_path / "missing") is None
     result = run_cli("console", "--db", str(tmp_path / "tz.db"), "--user", "kim", stdin="settings\n", env={"TZ": "Asia/Tokyo"})
     assert "Asia/Tokyo" in result.stdout
+
+
+def test_console_stats_writes_the_progress_card_beside_the_database_and_prints_its_path(tmp_path: Path) -> None:
+    result = run_cli("console", "--db", str(tmp_path / "c.db"), "--user", "ada", stdin="quiz\nA\nstats\n")
+    assert result.returncode == 0, result.stderr
+    card = tmp_path / "images" / "ada-progress.png"
+    assert f"(image saved to {card}: Progress card: streak 1" in result.stdout
+    assert png_size(card.read_bytes()) == (1280, 1440)
+
+
+def test_console_adapter_saves_each_picture_in_its_image_dir(service: CompanionService, tmp_path: Path) -> None:
+    console = ConsoleAdapter(service, user="ada/../x", tz="Europe/Paris", image_dir=tmp_path / "pictures")
+    out = io.StringIO()
+    console.run_script(["tip", "stats"], out)
+    [saved] = (tmp_path / "pictures").iterdir()
+    assert saved.name == "ada_.._x-progress.png"  # the user id cannot climb out of the directory
+    assert saved.read_bytes().startswith(PNG_SIGNATURE)
+    assert f"(image saved to {saved}: " in out.getvalue()
+    assert "image" not in out.getvalue().split("> stats")[0]  # a tip has no picture

@@ -2,18 +2,25 @@
 
 On a terminal it is an interactive chat rendered with rich, where typing a button's key clicks it.
 When stdin is not a terminal it reads one command per line and prints each reply, so it can be scripted.
+A terminal cannot show a picture, so a reply's image (the ``stats`` progress card) is written to a PNG file
+in ``image_dir`` (the CLI puts it beside the database, under the user data directory by default; else a
+temporary directory) and its path is printed; each learner's latest card of a kind replaces the previous one.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 
-from adapters.console.render import button_keys, render_plain, to_rich
+from adapters.console.render import button_keys, image_line, render_plain, to_rich
 from bot.messages import Reply
 from bot.service import CompanionService, Context
 
@@ -23,8 +30,9 @@ GOODBYE = "Bye! Keep the streak going. 🔥"
 
 
 class ConsoleAdapter:
-    def __init__(self, service: CompanionService, user: str, tz: str | None = None) -> None:
+    def __init__(self, service: CompanionService, user: str, tz: str | None = None, image_dir: Path | None = None) -> None:
         self.service = service
+        self.image_dir = image_dir or Path(tempfile.gettempdir()) / "aipm-companion"
         self.context = Context(
             workspace_id=CONSOLE_WORKSPACE, platform="console", user_id=user, display_name=user,
             channel_id="console", is_dm=True, is_admin=True, platform_tz=tz, workspace_name="Console",
@@ -53,7 +61,7 @@ class ConsoleAdapter:
                 out.write(f"> {line.strip()}\n{GOODBYE}\n")
                 return 0
             reply = self.send(line)
-            out.write(f"> {line.strip()}\n{render_plain(reply)}\n\n")
+            out.write(f"> {line.strip()}\n{render_plain(reply, self.save_image(reply))}\n\n")
             out.flush()
         return 0
 
@@ -71,10 +79,23 @@ class ConsoleAdapter:
             if is_leave(line):
                 console.print(GOODBYE)
                 return 0
-            self._print(console, self.send(line))
+            reply = self.send(line)
+            self._print(console, reply, self.save_image(reply))
+
+    def save_image(self, reply: Reply) -> Path | None:
+        """Write the reply's PNG and return its path; None when there is none or it could not be written."""
+        if reply.image is None:
+            return None
+        path = self.image_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', self.context.user_id)}-{reply.image.filename}"
+        try:
+            self.image_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(reply.image.png)
+        except OSError:
+            return None
+        return path
 
     @staticmethod
-    def _print(console: Console, reply: Reply) -> None:
+    def _print(console: Console, reply: Reply, image_path: Path | None = None) -> None:
         style = "red" if reply.kind == "error" else "cyan"
         body = []
         for section in reply.sections or ():
@@ -85,7 +106,7 @@ class ConsoleAdapter:
         if keys:
             body.append("  ".join(f"[bold magenta]\\[{k}][/bold magenta]" + ("" if k == label else f" {label}") for k, label, _, _ in keys))
         if reply.image is not None:
-            body.append(f"[dim](image: {reply.image.alt})[/dim]")
+            body.append(f"[dim]{escape(image_line(reply, image_path))}[/dim]")
         console.print(Panel("\n".join(body) or to_rich(reply.text), border_style=style))
 
     def run(self, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:

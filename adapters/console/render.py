@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from rich.markup import escape
 
@@ -39,7 +40,15 @@ def button_keys(reply: Reply) -> list[tuple[str, str, str, str]]:
     return keys
 
 
-def render_plain(reply: Reply) -> str:
+def image_line(reply: Reply, saved_at: Path | None) -> str:
+    """Where the reply's picture was written (a terminal cannot show it), or what it shows when it was not."""
+    assert reply.image is not None
+    if saved_at is None:
+        return f"(image: {reply.image.alt}, {len(reply.image.png)} bytes PNG)"
+    return f"(image saved to {saved_at}: {reply.image.alt})"
+
+
+def render_plain(reply: Reply, image_path: Path | None = None) -> str:
     lines: list[str] = []
     for section in reply.sections:
         if section.title:
@@ -51,5 +60,5 @@ def render_plain(reply: Reply) -> str:
     if keys:
         lines.append("  ".join(f"[{key}]" if key == label else f"[{key}] {label}" for key, label, _, _ in keys))
     if reply.image is not None:
-        lines.append(f"(image: {reply.image.alt}, {len(reply.image.png)} bytes PNG)")
+        lines.append(image_line(reply, image_path))
     return "\n".join(lines)

@@ -5,7 +5,8 @@ line breaks), headers are plain text up to 150 characters, a message holds 50 bl
 and action ids must be unique within a block (so each button gets ``f"{core_action}:{index}"`` and clicks
 are routed by ``ACTION_PATTERN``). A section with a single button carries it as the section's accessory;
 rows of two or more become an actions block. That keeps an answered quiz, whose "Next quiz" is its only
-button, free of any actions row where the answer buttons used to be.
+button, free of any actions row where the answer buttons used to be. A reply's picture is an ``image``
+block naming an uploaded file's id when the caller uploaded it, else a context line with its alt text.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ACTIONS_PER_BLOCK = 25
 MESSAGE_BLOCK_LIMIT = 50
 HOME_BLOCK_LIMIT = 100
 FALLBACK_TEXT_LIMIT = 3000
+IMAGE_ALT_LIMIT = 2000
 
 Block = dict[str, Any]
 
@@ -107,20 +109,30 @@ def _section_blocks(section: Section, first_index: int) -> list[Block]:
     return blocks
 
 
-def reply_blocks(reply: Reply, limit: int = MESSAGE_BLOCK_LIMIT) -> list[Block]:
-    """Every section of ``reply`` as blocks, plus the image's alt text; capped at ``limit`` blocks."""
+def image_block(file_id: str, alt: str) -> Block:
+    """A picture already uploaded to Slack, shown inline by its file id (the file itself is shared nowhere)."""
+    return {"type": "image", "slack_file": {"id": file_id}, "alt_text": to_plain(alt)[:IMAGE_ALT_LIMIT] or "chart"}
+
+
+def reply_blocks(reply: Reply, limit: int = MESSAGE_BLOCK_LIMIT, image_file_id: str | None = None) -> list[Block]:
+    """Every section of ``reply`` as blocks, then its image: inline when uploaded as ``image_file_id``, else its alt
+    text; capped at ``limit`` blocks."""
     blocks: list[Block] = []
     index = 0
     sections = reply.sections or (Section(text=reply.text),)
     for section in sections:
         blocks.extend(_section_blocks(section, index))
         index += len(section.buttons)
-    if reply.image is not None:
+    picture: Block | None = None
+    if reply.image is not None and image_file_id:
+        picture = image_block(image_file_id, reply.image.alt)
+    elif reply.image is not None:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"🖼 {to_mrkdwn(reply.image.alt)}"}]})
-    if len(blocks) > limit:
+    room = limit - (picture is not None)
+    if len(blocks) > room:
         note: Block = {"type": "context", "elements": [{"type": "mrkdwn", "text": "…(shortened: Slack shows at most this much)"}]}
-        blocks = [*blocks[: limit - 1], note]
-    return blocks
+        blocks = [*blocks[: room - 1], note]
+    return [*blocks, picture] if picture is not None else blocks
 
 
 def fallback_text(reply: Reply) -> str:
@@ -129,9 +141,9 @@ def fallback_text(reply: Reply) -> str:
     return text if len(text) <= FALLBACK_TEXT_LIMIT else text[: FALLBACK_TEXT_LIMIT - 1] + "…"
 
 
-def message_payload(reply: Reply) -> dict[str, Any]:
+def message_payload(reply: Reply, image_file_id: str | None = None) -> dict[str, Any]:
     """``text`` and ``blocks`` for chat.postMessage or a response_url."""
-    return {"text": fallback_text(reply), "blocks": reply_blocks(reply)}
+    return {"text": fallback_text(reply), "blocks": reply_blocks(reply, image_file_id=image_file_id)}
 
 
 def home_view(reply: Reply) -> dict[str, Any]:

@@ -4,32 +4,40 @@ Translate in (payload -> Context), call the core, translate out (Reply -> respon
 replies are ephemeral; a click whose reply asks to ``replace_original`` updates the clicked message in
 place, and any other click reply (a shared channel quiz, an error) goes to the clicker alone, leaving the
 channel message untouched.
+
+A reply with a picture (the ``stats`` progress card) has it uploaded privately with files_upload_v2 (no
+channel, so the file is shared nowhere) and shown inline by an ``image`` block naming its file id. That
+happens on the reply pool, after the reply was stored, so the stored reply is the caption alone: if the
+upload fails, or Slack refuses the block (it processes uploads asynchronously), the caption goes out, and a
+restart that resends a stored reply sends the caption too.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from slack_bolt import BoltRequest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
 from adapters.slack.payloads import intake_key
 from bot.intake import Intake, IntakeRecord
-from bot.messages import Reply, error_reply
+from bot.messages import Image, Reply, error_reply
 from bot.service import Context
 
 log = logging.getLogger(__name__)
 
 RESPONSE_TIMEOUT_SECONDS = 5
 REPLY_THREADS = 8
+IMAGE_RETRY_SECONDS = 1.0  # a just-uploaded file may not be ready for a block yet; one more try after this
 OOPS = "Something went wrong on my side. Please try again in a moment; if it keeps happening, tell your workspace admin."
 
 
@@ -49,9 +57,20 @@ def _visibility(reply: Reply) -> str:
     return "ephemeral" if reply.private else "in_channel"
 
 
-def command_response(reply: Reply) -> dict[str, Any]:
+def command_response(reply: Reply, image_file_id: str | None = None) -> dict[str, Any]:
     """What a slash command's response_url receives."""
-    return {"response_type": _visibility(reply), **message_payload(reply)}
+    return {"response_type": _visibility(reply), **message_payload(reply, image_file_id)}
+
+
+def upload_private_image(client: WebClient, image: Image) -> str | None:
+    """Upload ``image`` to no channel (only the bot can see the file itself) and return its id, or None on failure."""
+    try:
+        result = client.files_upload_v2(content=image.png, filename=image.filename, title=image.alt, alt_txt=image.alt)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning("image upload failed: %s", error.__class__.__name__)
+        return None
+    file_id = (result.get("file") or {}).get("id")
+    return str(file_id) if file_id else None
 
 
 def click_response(reply: Reply) -> dict[str, Any]:
@@ -108,9 +127,18 @@ class SlackHandlers:
             if not applied.fresh or applied.response is None:
                 outcome = "duplicate"
                 return
-            refresh = _refreshes_home(replies[-1])
+            reply = replies[-1]
+            refresh = _refreshes_home(reply)
+            with_image = None
+            if reply.image is not None:
+                image = reply.image
+
+                def with_image() -> dict[str, Any] | None:
+                    file_id = upload_private_image(client, image)
+                    return command_response(reply, file_id) if file_id else None
+
             self._reply(body.get("response_url"), applied.response, "command", key,
-                        after=(lambda: self._publish_home(client, ctx)) if refresh else None)
+                        after=(lambda: self._publish_home(client, ctx)) if refresh else None, richer=with_image)
             outcome = "replying"
         except Exception:
             log.exception("slash command failed")
@@ -190,17 +218,19 @@ class SlackHandlers:
         client.chat_postMessage(channel=channel, **message_payload(reply))
 
     def _reply(self, url: str | None, message: dict[str, Any], kind: str | None, key: str | None,
-               after: Callable[[], None] | None = None) -> None:
+               after: Callable[[], None] | None = None, richer: Callable[[], dict[str, Any] | None] | None = None) -> None:
         """Send to the response_url on the reply pool, then mark the intake row answered and report ``kind`` done.
 
-        A response_url that hangs or fails holds one reply thread for at most ``RESPONSE_TIMEOUT_SECONDS``
-        and never a core worker, so other learners' requests keep flowing.
+        ``richer`` builds a better message than the stored ``message`` (one with an uploaded picture); it is
+        tried twice, then ``message`` goes out instead. A response_url that hangs or fails holds one reply
+        thread for at most a few ``RESPONSE_TIMEOUT_SECONDS`` and never a core worker, so other learners'
+        requests keep flowing.
         """
 
         def task() -> None:
             try:
                 if url:
-                    send_response(url, message)
+                    _send_best(url, message, richer)
                 if key:
                     self.intake.responded(key)
                 if after is not None:
@@ -217,12 +247,28 @@ class SlackHandlers:
         self.replies.shutdown(wait=True)
 
 
-def send_response(url: str, message: dict[str, Any]) -> None:
-    """One response_url call with a short timeout and no library retry (a retried reply would show twice)."""
+def _send_best(url: str, message: dict[str, Any], richer: Callable[[], dict[str, Any] | None] | None) -> None:
+    better = richer() if richer is not None else None
+    if better is not None:
+        if send_response(url, better):
+            return
+        time.sleep(IMAGE_RETRY_SECONDS)
+        if send_response(url, better):
+            return
+    send_response(url, message)
+
+
+def send_response(url: str, message: dict[str, Any]) -> bool:
+    """One response_url call with a short timeout and no library retry (a retried reply would show twice).
+
+    False only when Slack answered with a refusal (such as ``invalid_blocks``): that shows nothing, so
+    something else may be sent instead. A call that failed in transit may have landed, so it is not retried."""
     try:
         result = WebhookClient(url, timeout=RESPONSE_TIMEOUT_SECONDS, retry_handlers=[]).send_dict(message)
     except Exception as error:  # a dead response_url must not take the rest of the work down with it
         log.warning("response_url call failed: %s", error.__class__.__name__)
-        return
+        return True
     if result.status_code != 200:
         log.warning("response_url answered %s: %s", result.status_code, (result.body or "")[:200])
+        return False
+    return True

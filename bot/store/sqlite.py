@@ -610,6 +610,13 @@ class SqliteRepository:
         )
         return [LeaderRow(r["user_id"], r["display_name"] or r["user_id"], r["points"], r["answered"], r["correct"]) for r in rows]
 
+    def points_between(self, workspace_id: str, user_id: str, since: datetime, until: datetime) -> int:
+        rows = self.db.query(
+            "SELECT COALESCE(SUM(points), 0) AS points FROM answers WHERE workspace_id = ? AND user_id = ? AND answered_at >= ? AND answered_at < ?",
+            (workspace_id, user_id, to_ts(since), to_ts(until)),
+        )
+        return int(rows[0]["points"])
+
     # subscriptions ----------------------------------------------------------------------------
     def upsert_subscription(self, subscription: Subscription) -> Subscription:
         s = subscription

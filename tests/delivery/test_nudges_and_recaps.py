@@ -1,11 +1,13 @@
-"""Evening nudges for streaks at risk, the weekly channel recap, and the stats heatmap."""
+"""Evening nudges for streaks at risk, the weekly channel recap, and the stats progress card."""
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from bot.charts import activity_heatmap, participation_chart
+from app.demo_card import sample_card
+from bot.charts import participation_chart
+from bot.progress_card import progress_card
 from bot.service import Context
 from tests.delivery.conftest import MONDAY, World
 
@@ -93,7 +95,7 @@ def test_a_quiet_channel_gets_a_recap_without_a_chart(world: World) -> None:
     assert "Nobody answered last week" in recap.text
 
 
-def test_stats_shows_an_activity_heatmap(world: World) -> None:
+def test_stats_shows_a_progress_card(world: World) -> None:
     ada = world.learner("U-ada")
     world.answer(ada, world.service.handle_text(ada, "quiz"))
     stats = world.service.handle_text(ada, "stats")
@@ -101,6 +103,7 @@ def test_stats_shows_an_activity_heatmap(world: World) -> None:
     assert stats.image is not None
     assert stats.image.png.startswith(PNG)
     assert "1 day with answers" in stats.image.alt
+    assert stats.image.filename == "progress.png"
 
 
 def _fastest(render: object, runs: int = 3) -> float:
@@ -113,9 +116,7 @@ def _fastest(render: object, runs: int = 3) -> float:
 
 
 def test_charts_render_fast_enough_for_chat() -> None:
-    today = date(2026, 3, 11)
-    history = {today - timedelta(days=i): i % 9 for i in range(84)}
     days = [date(2026, 3, 2) + timedelta(days=i) for i in range(7)]
-    assert _fastest(lambda: activity_heatmap(history, today)) < 0.150
+    assert _fastest(lambda: progress_card(sample_card())) < 0.400  # 1280 x 1440; drawn after the transaction, when sent
     assert _fastest(lambda: participation_chart(days, [3, 5, 0, 2, 7, 0, 1], [0.67, 0.8, None, 0.5, 1.0, None, 0.0])) < 0.150
-    assert activity_heatmap({}, datetime(2026, 1, 1, tzinfo=UTC).date()).startswith(PNG)
+    assert participation_chart(days, [0] * 7, [None] * 7).startswith(PNG)

@@ -90,3 +90,14 @@ def test_block_limits_for_messages_and_home() -> None:
     view = home_view(reply)
     assert view["type"] == "home"
     assert len(view["blocks"]) == HOME_BLOCK_LIMIT
+
+
+def test_an_uploaded_image_is_an_image_block_by_file_id_and_survives_the_block_limit() -> None:
+    image = Image(png=b"\x89PNG", alt="Progress card: **streak** 3")
+    blocks = reply_blocks(Reply(text="t", sections=(Section(text="stats"),), image=image), image_file_id="F123ABC")
+    assert blocks[-1] == {"type": "image", "slack_file": {"id": "F123ABC"}, "alt_text": "Progress card: streak 3"}
+    long = Reply(text="t", sections=tuple(Section(title=f"T{i}", text=f"s{i}") for i in range(80)), image=image)
+    capped = reply_blocks(long, image_file_id="F123ABC")
+    assert len(capped) == MESSAGE_BLOCK_LIMIT
+    assert capped[-1]["type"] == "image"
+    assert capped[-2]["type"] == "context"  # the shortened note
