@@ -7,6 +7,7 @@ theme: the panel, not the chat's background, is what the text contrasts with.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -56,6 +57,12 @@ class ProgressCard:
     answers_by_day: Mapping[date, int]
     tracks: Sequence[TrackAccuracy] = ()
 
+
+
+def printable(text: str, limit: int = 40) -> str:
+    """A display name as the card can draw it: no control or unassigned characters, and not too long."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "C")
+    return kept if len(kept) <= limit else kept[: limit - 1] + "…"
 
 def _tile(figure: Figure, x: float, label: str, value: str) -> None:
     figure.text(x, 0.855, value, fontsize=20, fontweight="bold", color=TEXT, ha="center", va="center")
@@ -131,7 +138,7 @@ def progress_card(card: ProgressCard) -> bytes:
 
 def progress_card_figure(card: ProgressCard) -> Figure:
     figure = card_figure(CARD_SIZE)
-    figure.text(0.06, 0.945, card.name or "Your progress", fontsize=18, fontweight="bold", color=TEXT, va="center")
+    figure.text(0.06, 0.945, printable(card.name) or "Your progress", fontsize=18, fontweight="bold", color=TEXT, va="center")
     figure.text(0.94, 0.945, f"{card.today:%a %d %b %Y}", fontsize=11, color=MUTED, ha="right", va="center")
     days = "day" if card.current_streak == 1 else "days"
     tiles = [
