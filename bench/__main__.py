@@ -26,16 +26,21 @@ def _answers() -> dict[str, Any]:
 
 
 def _slack_ack() -> dict[str, Any]:
+    from statistics import median
+
     from bench import slack_ack
 
-    rows = slack_ack.run(1000, [50])
-    ours = next(r for r in rows if r.name.startswith("ours"))
-    noop = next(r for r in rows if not r.name.startswith("ours"))
+    # Three rounds, alternating ours and the reference, and the median of each side: a single round's p99
+    # moves by +-30% on a shared 2-core machine, which is more than the difference being measured.
+    rounds = [slack_ack.run(1000, [50]) for _ in range(3)]
+    ours = [next(r for r in rows if r.name.startswith("ours")) for rows in rounds]
+    noop = [next(r for r in rows if not r.name.startswith("ours")) for rows in rounds]
+    ours_p99, noop_p99 = median(r.percentile(99) for r in ours), median(r.percentile(99) for r in noop)
     return {
-        "requests": ours.commands, "in_flight": ours.in_flight,
-        "ours_p50_ms": round(ours.percentile(50), 1), "ours_p99_ms": round(ours.percentile(99), 1),
-        "reference_p50_ms": round(noop.percentile(50), 1), "reference_p99_ms": round(noop.percentile(99), 1),
-        "ratio_p99": round(ours.percentile(99) / noop.percentile(99), 2), "goal": "p99 < 50 ms and ratio <= 2",
+        "requests": ours[0].commands, "in_flight": ours[0].in_flight, "rounds": len(rounds), "durable_intake": True,
+        "ours_p50_ms": round(median(r.percentile(50) for r in ours), 1), "ours_p99_ms": round(ours_p99, 1),
+        "reference_p50_ms": round(median(r.percentile(50) for r in noop), 1), "reference_p99_ms": round(noop_p99, 1),
+        "ratio_p99": round(ours_p99 / noop_p99, 2), "goal": "p99 < 50 ms and ratio <= 2",
     }
 
 

@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Protocol
 
 from slack_bolt import BoltRequest
@@ -89,11 +89,13 @@ INTAKE_HEADER = "x-aipm-intake"
 
 class SlackHandlers:
     def __init__(self, service: CoreService, contexts: ContextFactory, intake: Intake, on_finished: Finished | None = None,
-                 reply_threads: int = REPLY_THREADS) -> None:
+                 reply_threads: int = REPLY_THREADS, replies: Executor | None = None) -> None:
+        """``replies`` runs response_url calls (default: a pool of ``reply_threads``); the runner passes one
+        that also yields to pending acks."""
         self.service = service
         self.contexts = contexts
         self.intake = intake
-        self.replies = ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="slack-reply")
+        self.replies: Executor = replies or ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="slack-reply")
         self.on_finished: Finished = on_finished or (lambda kind, outcome: None)
 
     # admission, called by the listeners in app.py before their ack -----------------------------------

@@ -22,7 +22,7 @@ from slack_bolt import App, BoltRequest
 from adapters.slack.ack_first import AckFirst, AckFirstExecutor
 from adapters.slack.app import api_base_url, build_app, build_posting_client, build_web_client
 from adapters.slack.contexts import ContextFactory, ProfileCache
-from adapters.slack.handlers import CoreService, Finished, SlackHandlers, send_response
+from adapters.slack.handlers import REPLY_THREADS, CoreService, Finished, SlackHandlers, send_response
 from adapters.slack.http_server import INTAKE_HEADER, GetRoute, SlackHttpServer
 from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
@@ -78,10 +78,12 @@ class SlackRunner:
         self.installation_store = SqliteInstallationStore(db, settings.slack_client_id or "") if self.oauth else None
         self.state_store = SqliteOAuthStateStore(db) if self.oauth else None
         self.intake = Intake(SqliteIntakeStore(db), core.clock)
-        self.handlers = SlackHandlers(service or core.service, ContextFactory(core.repo, ProfileCache()), self.intake, on_finished)
+        self.gate = AckFirst()
+        # Replies yield to pending acks like the work does: under a burst the door comes first.
+        replies = AckFirstExecutor(self.gate, max_workers=REPLY_THREADS, thread_name_prefix="slack-reply")
+        self.handlers = SlackHandlers(service or core.service, ContextFactory(core.repo, ProfileCache()), self.intake, on_finished, replies=replies)
         self.messenger = SlackMessenger(self._bot_token_for, lambda token: build_posting_client(self.base_url, token))
         self.app: App | None = None
-        self.gate = AckFirst()
         self.work_threads = work_threads
         self._work: AckFirstExecutor | None = None
         self._server: SlackHttpServer | None = None
