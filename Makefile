@@ -28,7 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 soak: $(STAMP)
-	for i in $$(seq 20); do $(BIN)/pytest -q -p no:cacheprovider tests/faults/test_kill9.py || exit 1; done
+	for i in $$(seq 20); do $(BIN)/pytest -q -p no:cacheprovider tests/faults/test_kill9.py tests/slack/test_slack_kill9.py || exit 1; done
 
 card: $(STAMP)
 	$(BIN)/python -m app.demo_card docs/progress-card.png
