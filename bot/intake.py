@@ -13,7 +13,6 @@ request that arrived meanwhile, so the acknowledgement waits for one fsync, not 
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -178,7 +177,3 @@ class Intake:
     def open_requests(self, platform: str) -> Iterator[OpenRequest]:
         """What a dead process acknowledged and left unfinished, oldest first, within the reply window."""
         yield from self.store.open_requests(self.clock.now() - RECOVER_WITHIN, platform)
-
-
-def encode(response: dict[str, Any]) -> str:
-    return json.dumps(response, separators=(",", ":"))

@@ -187,12 +187,14 @@ class SqliteDatabase:
             yield
 
     @contextmanager
-    def write(self, urgent: bool = False) -> Generator[sqlite3.Connection, None, None]:
+    def write(self, urgent: bool = False, fsync: bool = True) -> Generator[sqlite3.Connection, None, None]:
         """One IMMEDIATE transaction: everything inside commits together or not at all.
 
         Nested inside another ``write()`` on the same thread it becomes a savepoint of the outer
         transaction, so a unit of work (a request applied together with its intake mark) can wrap use
-        cases that open their own transactions.
+        cases that open their own transactions. ``urgent`` takes the write lock's fast lane; ``fsync=False``
+        commits the outermost transaction without waiting for the disk (for writes another durable
+        record can redo; it has no effect on a nested write).
         """
         with self._guard():
             conn = self.connection()
@@ -203,7 +205,15 @@ class SqliteDatabase:
             # Threads of this process queue here rather than in SQLite's busy handler, which sleeps in
             # growing steps (up to 100 ms) and would put a fast write behind a long nap.
             with self._write_lock.hold(urgent):
-                yield from self._outermost(conn)
+                if fsync:
+                    yield from self._outermost(conn)
+                    return
+                conn.execute("PRAGMA synchronous = NORMAL")
+                try:
+                    yield from self._outermost(conn)
+                finally:
+                    with suppress(sqlite3.Error):
+                        conn.execute("PRAGMA synchronous = FULL")
 
     def _outermost(self, conn: sqlite3.Connection) -> Generator[sqlite3.Connection, None, None]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; a broken connection is replaced."""

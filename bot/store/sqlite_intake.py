@@ -38,16 +38,8 @@ class SqliteIntakeStore:
         (WAL). Skipping the fsync here keeps the workers from holding the write lock through one, which is
         what acknowledgements queue behind.
         """
-        conn = self.db.connection()
-        nested = getattr(self.db._local, "depth", 0) > 0
-        if not nested:
-            conn.execute("PRAGMA synchronous = NORMAL")
-        try:
-            with self.db.write() as inner:
-                yield inner
-        finally:
-            if not nested:
-                conn.execute("PRAGMA synchronous = FULL")
+        with self.db.write(fsync=False) as conn:
+            yield conn
 
     def state_of(self, key: str) -> IntakeState | None:
         rows = self.db.query("SELECT state FROM intake WHERE key = ?", (key,))
