@@ -162,6 +162,6 @@ def alt_text(card: ProgressCard) -> str:
     active = sum(1 for day, n in card.answers_by_day.items() if n and 0 <= (card.today - day).days < WEEKS * 7)
     return (
         f"Progress card: streak {card.current_streak}, best {card.best_streak}, {card.freezes} freeze{'s' if card.freezes != 1 else ''}, "
-        f"{card.reviews_due} review{'s' if card.reviews_due != 1 else ''} due, {card.points_this_week} points this week; "
+        f"{card.reviews_due} review{'s' if card.reviews_due != 1 else ''} due, {card.points_this_week} point{'s' if card.points_this_week != 1 else ''} this week; "
         f"{active} day{'s' if active != 1 else ''} with answers in the last 12 weeks"
     )
