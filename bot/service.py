@@ -40,6 +40,7 @@ from bot.render import (
     streak_line,
     tip_reply,
     tip_section,
+    topic_title,
 )
 from bot.reviews import ReviewScheduler, ScheduledCard
 from bot.schedule import describe_days, format_days_field, next_occurrence, parse_days_field
@@ -398,7 +399,7 @@ class CompanionService:
             f"Reviews due: **{due}**",
         ]
         topics = sorted(by_topic.items(), key=lambda item: (-item[1][0], item[0]))[:8]
-        topic_text = "\n".join(f"• {tag}: {ok}/{n} ({ok / n:.0%})" for tag, (n, ok) in topics) or "Answer a quiz to see your topics."
+        topic_text = "\n".join(f"• {topic_title(tag)}: {ok}/{n} ({ok / n:.0%})" for tag, (n, ok) in topics) or "Answer a quiz to see your topics."
         text = "\n".join(lines) + "\n\nBy topic:\n" + topic_text
         return Reply(
             text=text, kind="stats",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.messages import ACTION_ANSWER, ACTION_FORGET_CONFIRM
+from bot.render import topic_title
 from bot.store.sqlite import SqliteRepository
 from tests.conftest import Chat
 
@@ -403,3 +404,19 @@ def test_home_summarises_streak_tip_and_reviews(chat: Chat) -> None:
     assert home.kind == "home"
     assert "Start a quiz" in [b.label for b in home.buttons]
     assert "Today's tip" in " ".join(s.title or "" for s in home.sections)
+
+
+def test_stats_names_topics_as_people_read_them(chat: Chat) -> None:
+    chat.send("quiz")
+    chat.send(f"answer {correct_letter(chat)}")
+    reply = chat.send("stats")
+    instance_topics = {t for q in chat.service.content.questions.values() for t in q.tags}
+    shown = [t for t in instance_topics if f"• {topic_title(t)}:" in reply.text]
+    assert shown, reply.text
+    assert all(f"• {t}:" not in reply.text for t in instance_topics if "-" in t or t != topic_title(t))
+
+
+def test_topic_titles_keep_acronyms() -> None:
+    assert topic_title("two-kinds-of-ai-pm") == "Two kinds of AI PM"
+    assert topic_title("ab-testing") == "A/B testing"
+    assert topic_title("eu-ai-act") == "EU AI Act"
