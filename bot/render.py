@@ -91,9 +91,18 @@ def answer_reply(
     )
 
 
-def help_reply() -> Reply:
+_HOW_TO_SEND = {
+    "console": "type each one here",
+    "slack": "send each after `/aipm`, e.g. `/aipm quiz`",
+    "discord": "use each as `/aipm <command>`; Discord suggests the options as you type",
+}
+
+
+def help_reply(platform: str = "slack") -> Reply:
+    """The command list, with how to send a command on the asker's platform."""
     lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMAND_TABLE]
-    text = "Here's what I can do (send each after `/aipm`):\n" + "\n".join(lines)
+    how = _HOW_TO_SEND.get(platform, _HOW_TO_SEND["slack"])
+    text = f"Here's what I can do ({how}):\n" + "\n".join(lines)
     return Reply(text=text, kind="help", sections=(Section(title="aipm-companion", text=text),), private=True)
 
 

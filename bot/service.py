@@ -201,7 +201,7 @@ class CompanionService:
     def _dispatch(self, ctx: Context, learner: Learner, command: cmd.Command) -> Reply:
         match command:
             case cmd.Help():
-                return help_reply()
+                return help_reply(ctx.platform)
             case cmd.Tip():
                 return self.tip(learner)
             case cmd.Quiz():

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.clock import FixedClock
 from bot.messages import ACTION_ANSWER, ACTION_FORGET_CONFIRM
 from bot.render import topic_title
+from bot.service import Context
 from bot.store.sqlite import SqliteRepository
 from tests.conftest import Chat
 
@@ -420,3 +423,12 @@ def test_topic_titles_keep_acronyms() -> None:
     assert topic_title("two-kinds-of-ai-pm") == "Two kinds of AI PM"
     assert topic_title("ab-testing") == "A/B testing"
     assert topic_title("eu-ai-act") == "EU AI Act"
+
+
+@pytest.mark.parametrize(("platform", "says", "never"), [("console", "type each one here", "/aipm"), ("slack", "/aipm quiz", "type each"),
+                                                          ("discord", "/aipm <command>", "type each")])
+def test_help_says_how_to_send_a_command_on_each_platform(chat: Chat, platform: str, says: str, never: str) -> None:
+    ctx = Context("W9", platform, "U9", "ada", channel_id="D9", is_dm=True)
+    reply = chat.service.handle_text(ctx, "help")
+    assert says in reply.text
+    assert never not in reply.text.split("\n")[0]
