@@ -29,7 +29,7 @@ from fake_discord import CHANNEL_ID, CHANNEL_MESSAGE, EPHEMERAL, Hit, JsonDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.discord.bridge import INTERNAL_ERROR
+from adapters.discord.bridge import INTERNAL_ERROR, CoreBridge
 from bot.messages import Reply
 from bot.service import CompanionService, Context
 
@@ -132,8 +132,20 @@ def tracked_service(busy: Busy) -> type[CompanionService]:
 @asynccontextmanager
 async def fuzz_world(tmp_path: Path) -> AsyncIterator[tuple[World, Busy]]:
     busy = Busy()
-    async with discord_world(tmp_path, service_type=tracked_service(busy)) as world:
-        yield world, busy
+    # An interaction is work from the moment the bridge takes it: its intake record is written before the
+    # core runs, and a probe answered meanwhile must not let a case end while it is still on its way.
+    original = CoreBridge._run
+
+    async def tracked_run(self: CoreBridge, *args: Any, **kwargs: Any) -> None:
+        with busy:
+            await original(self, *args, **kwargs)
+
+    CoreBridge._run = tracked_run  # type: ignore[method-assign]
+    try:
+        async with discord_world(tmp_path, service_type=tracked_service(busy)) as world:
+            yield world, busy
+    finally:
+        CoreBridge._run = original  # type: ignore[method-assign]
 
 
 def rows(world: World) -> dict[str, int]:
