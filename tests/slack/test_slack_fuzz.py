@@ -644,3 +644,10 @@ def test_wrong_typed_fields_that_bolt_reads_are_refused_not_500(probe: Probe, bo
 def test_a_payload_whose_event_or_view_is_not_an_object_is_refused_not_500(probe: Probe, body: dict[str, Any]) -> None:
     """Bolt's middleware reads ``body["event"].get(...)`` and its unhandled-request log ``body["view"].get(...)``: a 500."""
     _assert_refused(probe, json.dumps(body).encode(), JSON)
+
+
+def test_the_url_handshake_is_answered_whatever_its_deprecated_token_holds(probe: Probe) -> None:
+    """Found by the fuzzer: a challenge beside a non-text token was refused, so the URL check would fail."""
+    result = probe.slack.signed(json.dumps({"type": "url_verification", "challenge": "0", "token": []}).encode(), JSON)
+    assert result.status == 200
+    assert json.loads(result.body) == {"challenge": "0"}
