@@ -150,8 +150,9 @@ class Intake:
     # applying ---------------------------------------------------------------------------------------
     def apply(self, key: str, work: Callable[[], dict[str, Any]]) -> Applied:
         """Run ``work`` (the use case, returning the reply to send) once for ``key``, in one transaction
-        with the mark that says it ran. A key already applied returns its stored reply unsent-or-not,
-        flagged not fresh; a key never admitted (no intake on this path) runs unguarded."""
+        with the mark that says it ran. A key already applied (or failed) runs nothing and comes back not
+        fresh, with no reply: recovery sends a stored reply; a key never admitted (no intake on this path)
+        runs unguarded."""
         with self.store.unit_of_work():
             state = self.store.state_of(key)
             if state in ("applied", "responded", "failed"):

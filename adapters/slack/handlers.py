@@ -28,7 +28,7 @@ from slack_sdk.webhook import WebhookClient
 
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
-from adapters.slack.payloads import intake_key
+from adapters.slack.payloads import INTAKE_HEADER, intake_key
 from bot.intake import Intake, IntakeRecord
 from bot.messages import Image, Reply, error_reply
 from bot.service import Context
@@ -84,7 +84,6 @@ def _refreshes_home(reply: Reply) -> bool:
     return reply.kind == "answer" and reply.meta.get("already") != "1"
 
 
-INTAKE_HEADER = "x-aipm-intake"
 
 
 class SlackHandlers:

@@ -26,7 +26,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.ack_first import AckFirst
-from adapters.slack.payloads import MalformedPayload, bolt_safe_body, intake_key, parse_body, validate
+from adapters.slack.payloads import INTAKE_HEADER, MalformedPayload, bolt_safe_body, intake_key, parse_body, validate
 from bot.intake import Intake, IntakeRecord
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,6 @@ DISPATCH_WORKERS = 16
 START_TIMEOUT_SECONDS = 10
 # Slack sends a few kilobytes at once; a body still trickling in after this is not Slack.
 BODY_READ_TIMEOUT_SECONDS = 5.0
-# Set by this server on a request it has written to the intake (never taken from outside).
-INTAKE_HEADER = "x-aipm-intake"
 
 GetRoute = Callable[[], tuple[bytes, str]]
 """A plain GET endpoint: returns the body and its content type."""

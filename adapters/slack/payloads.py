@@ -12,6 +12,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+# Set on a request our HTTP server has written to the intake ("admitted") or that recovery re-dispatches
+# ("recover"); never taken from outside (the server drops it from incoming headers).
+INTAKE_HEADER = "x-aipm-intake"
 SLASH_COMMAND_FIELDS = ("command", "team_id", "user_id", "channel_id", "response_url")
 
 

@@ -23,11 +23,11 @@ from adapters.slack.ack_first import AckFirst, AckFirstExecutor
 from adapters.slack.app import api_base_url, build_app, build_posting_client, build_web_client
 from adapters.slack.contexts import ContextFactory, ProfileCache
 from adapters.slack.handlers import REPLY_THREADS, CoreService, Finished, SlackHandlers, send_response
-from adapters.slack.http_server import INTAKE_HEADER, GetRoute, SlackHttpServer
+from adapters.slack.http_server import GetRoute, SlackHttpServer
 from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.migrations import slack_migrations
-from adapters.slack.payloads import parse_body
+from adapters.slack.payloads import INTAKE_HEADER, parse_body
 from bot.intake import Intake, OpenRequest
 from bot.store.sqlite_intake import SqliteIntakeStore
 
