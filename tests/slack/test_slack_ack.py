@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from slack_fake_api import FakeSlackApi
 from slack_harness import FinishedLog, SlackClient, all_text
+from slack_sdk import WebClient
 
 from adapters.slack.runner import SlackRunner
 from app.wiring import Core
@@ -16,17 +18,25 @@ from bot.service import Context
 
 
 class SlowService:
-    """The real service, except that handle_text waits until the test releases it."""
+    """The real service behind work that waits until the test releases it.
+
+    The wait is in the request's work before its transaction (where a slow ``users.info`` or any other
+    platform call sits), not inside the use case: a use case is applied in one write transaction with its
+    intake mark, and a core call that blocked there would hold the database's write lock, which the next
+    request's intake admission needs before its ack.
+    """
 
     def __init__(self, core: Core) -> None:
         self.inner = core.service
         self.release = threading.Event()
         self.entered = threading.Event()
 
-    def handle_text(self, ctx: Context, text: str) -> Reply:
+    def hold(self) -> None:
         self.entered.set()
         if not self.release.wait(timeout=10):
             raise TimeoutError("the test never released the slow service")
+
+    def handle_text(self, ctx: Context, text: str) -> Reply:
         return self.inner.handle_text(ctx, text)
 
     def handle_action(self, ctx: Context, action_id: str, value: str) -> Reply:
@@ -44,6 +54,14 @@ def slow(core: Core) -> SlowService:
 @pytest.fixture
 def slow_runner(core: Core, slow: SlowService, finished: FinishedLog) -> Iterator[SlackRunner]:
     runner = SlackRunner(core, host="127.0.0.1", port=0, service=slow, on_finished=finished.record)
+    contexts = runner.handlers.contexts
+    for_command = contexts.for_command
+
+    def slow_context(body: dict[str, Any], client: WebClient) -> Context:
+        slow.hold()
+        return for_command(body, client)
+
+    contexts.for_command = slow_context  # type: ignore[method-assign]
     runner.start()
     yield runner
     slow.release.set()
