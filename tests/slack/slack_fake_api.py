@@ -46,6 +46,13 @@ class Scripted:
     """Do the call's work, then answer only once this is set (a slow network, released by the test)."""
 
 
+class _Server(ThreadingHTTPServer):
+    """socketserver's default listen backlog is 5: twenty replies released at once overflowed it and the
+    kernel reset a connection (a flaky CI failure). Slack's real edge takes any number."""
+
+    request_queue_size = 128
+
+
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -55,7 +62,7 @@ class FakeSlackApi:
         self._scripts: dict[str, list[Scripted]] = {}
         self._ts = itertools.count(1)
         self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-slack", daemon=True)
 
