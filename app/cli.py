@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.content_cli import add_content_commands
+from app.db_cli import add_db_commands
 from bot.config import load_settings
 from bot.content import ContentError
 
@@ -26,10 +27,18 @@ def _console(args: argparse.Namespace) -> int:
         return 1
     user = args.user or getpass.getuser() or "you"
     from adapters.console.local_zone import local_zone_name
-    from bot.store.sqlite import default_db_path
 
-    image_dir = Path(args.db or settings.db_path or default_db_path()).resolve().parent / "images"  # beside the database
+    image_dir = _image_dir(core.store.url.target if core.store.url.driver == "sqlite" else ":memory:")
     return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name(), image_dir=image_dir).run()
+
+
+def _image_dir(db_file: str) -> Path:
+    """Pictures the console saves go beside the SQLite file, else in the user's data directory."""
+    if db_file != ":memory:":
+        return Path(db_file).resolve().parent / "images"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aipm-companion")) / "images"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -48,58 +57,6 @@ def _discord_invite_url(args: argparse.Namespace) -> int:
     from adapters.discord.invite import print_invite_url
 
     return print_invite_url(args.application_id or load_settings().discord_application_id)
-
-
-def _existing_database(args: argparse.Namespace) -> str | None:
-    """The database ``--db`` (or the settings) names, or None after saying there is none."""
-    from bot.store.sqlite import default_db_path
-
-    path = args.db or load_settings().db_path or default_db_path()
-    if not Path(path).exists():
-        print(f"No database at {path}.", file=sys.stderr)
-        return None
-    return str(path)
-
-
-def _db_backup(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    from app.ops import backup
-
-    source = _existing_database(args)
-    if source is None:
-        return 1
-    try:
-        pages = backup(source, args.path)
-    except (OSError, sqlite3.Error) as error:
-        print(f"Backup failed: {error}", file=sys.stderr)
-        return 1
-    print(f"Backed up {source} to {args.path} ({pages} pages), consistent even while the bot runs.")
-    return 0
-
-
-def _db_check(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    from app.ops import check
-
-    path = _existing_database(args)
-    if path is None:
-        return 1
-    try:
-        problems = check(path)
-    except sqlite3.DatabaseError as error:
-        print(f"{path}: not a usable SQLite database ({error}).", file=sys.stderr)
-        return 1
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 1
-    print(f"{path}: integrity ok.")
-    from app.ops import clear_expired_leases
-
-    for name, holder, expired in clear_expired_leases(path):
-        print(f"repaired: removed the {name} lease held by {holder}, which expired {expired:%Y-%m-%d %H:%M:%S} UTC.")
-    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -170,7 +127,7 @@ def _fill_in_documentation(parser: argparse.ArgumentParser) -> None:
             child.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
-DB_HELP = "SQLite file (default: AIPM_DB or the user data directory)"
+DB_HELP = "SQLite file or database URL (default: AIPM_DATABASE_URL, else AIPM_DB, else the user data directory)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,23 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     deliver.add_argument("--grace", type=int, metavar="MINUTES", help="catch up posts at most this late (default: AIPM_DELIVERY_GRACE_MINUTES or 180)")
     deliver.set_defaults(func=_deliver_due)
 
-    db = _command(sub, "db", "database operations, safe while the bot runs", "Back up or check the SQLite database; safe while the bot runs.", "aipm db check")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="<db-command>")
-    db_backup = _command(
-        db_sub, "backup", "online backup (SQLite backup API) to PATH",
-        "Copy the database to PATH with the SQLite online backup API: a consistent copy even while the bot writes.",
-        "aipm db backup /backups/aipm-$(date +%F).db",
-    )
-    db_backup.add_argument("path", help="the new backup file")
-    db_backup.add_argument("--db", help="database to back up (default: AIPM_DB or the user data directory)")
-    db_backup.set_defaults(func=_db_backup)
-    db_check = _command(
-        db_sub, "check", "PRAGMA integrity_check and foreign_key_check",
-        "Run PRAGMA integrity_check and foreign_key_check, and remove delivery leases that have expired.",
-        "aipm db check --db ./aipm.db",
-    )
-    db_check.add_argument("--db", help="database to check (default: AIPM_DB or the user data directory)")
-    db_check.set_defaults(func=_db_check)
+    add_db_commands(sub, _command)
 
     discord_cmd = _command(sub, "discord", "Discord helpers", "Helpers for setting up the Discord bot.", "aipm discord invite-url")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="<discord-command>")

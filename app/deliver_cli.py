@@ -23,7 +23,6 @@ from bot.content import ContentError
 from bot.delivery import Delivery
 from bot.delivery_report import LogObserver, PostOutcome, SweepObserver, SweepReport
 from bot.ports import Messenger
-from bot.store.sqlite_delivery import SqliteDeliveryStore
 
 DISCORD_READY_TIMEOUT = 30.0
 
@@ -35,10 +34,8 @@ def parse_instant(text: str) -> datetime:
 
 
 def _slack_messenger(core: Core, stack: ExitStack) -> Messenger:
-    from adapters.slack.migrations import slack_migrations
     from adapters.slack.runner import SlackRunner
 
-    slack_migrations.apply(core.repo.db.utils())  # the OAuth installation store it reads tokens from
     return SlackRunner(core).messenger  # builds Web API clients only; nothing is served
 
 
@@ -127,12 +124,12 @@ def deliver_due(args: argparse.Namespace) -> int:
         print("The curriculum is invalid:\n" + "\n".join(error.problems), file=sys.stderr)
         return 1
     with ExitStack() as stack:
-        stack.callback(core.repo.close)
+        stack.callback(core.store.close)
         messengers: dict[str, Messenger] = {"console": ConsoleMessenger(sys.stdout), **platform_messengers(core, stack)}
         observer: SweepObserver = RichProgressObserver() if sys.stderr.isatty() else LogObserver()
         config = delivery_config_from_env(getattr(args, "grace", None))
         # Whatever --at simulates, the lease is timed on the real clock (a crash must not wedge real sweeps).
-        delivery = Delivery(core.service, SqliteDeliveryStore(core.repo.db), messengers, config, observer=observer, lease_clock=SystemClock())
+        delivery = Delivery(core.service, core.store.delivery, messengers, config, observer=observer, lease_clock=SystemClock())
         report = delivery.sweep_now()
     print_report(report, sys.stdout)
     return 3 if report.lease_busy else 0

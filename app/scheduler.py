@@ -25,7 +25,6 @@ from bot.delivery import Delivery
 from bot.delivery_config import DeliveryConfig
 from bot.delivery_report import LogObserver, SweepObserver, SweepReport
 from bot.ports import Messenger
-from bot.store.sqlite_delivery import SqliteDeliveryStore
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +86,7 @@ class DeliveryScheduler:
 
 
 def build_delivery(core: Core, messengers: Mapping[str, Messenger], config: DeliveryConfig | None = None, observer: SweepObserver | None = None) -> Delivery:
-    store = SqliteDeliveryStore(core.repo.db)
-    return Delivery(core.service, store, messengers, config or delivery_config_from_env(), observer=observer or LogObserver())
+    return Delivery(core.service, core.store.delivery, messengers, config or delivery_config_from_env(), observer=observer or LogObserver())
 
 
 def start_delivery(core: Core, messengers: Mapping[str, Messenger], config: DeliveryConfig | None = None) -> DeliveryScheduler:

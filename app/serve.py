@@ -50,9 +50,9 @@ def serve(args: argparse.Namespace) -> int:
     except StoreUnavailable as error:
         print(f"The database cannot be opened, so the bot would lose what users send it: {error}", file=sys.stderr)
         return 2
-    problem = core.repo.health_problem()
+    problem = core.store.health_problem()
     if problem:
-        print(f"The database at {core.repo.path} cannot be written, so the bot would lose what users send it: {problem}", file=sys.stderr)
+        print(f"The database at {core.store.url.redacted()} cannot be written, so the bot would lose what users send it: {problem}", file=sys.stderr)
         return 2
     runners: list[Runner] = []
     ops: OpsHttpServer | None = None
@@ -63,7 +63,7 @@ def serve(args: argparse.Namespace) -> int:
         slack.add_get_route("/metrics", metrics_route)
         runners.append(slack)
     else:
-        ops = OpsHttpServer(os.environ.get("HOST") or "0.0.0.0", settings.port, {"/metrics": metrics_route}, core.repo.health_problem)
+        ops = OpsHttpServer(os.environ.get("HOST") or "0.0.0.0", settings.port, {"/metrics": metrics_route}, core.store.health_problem)
     if settings.discord_configured:
         from adapters.discord.runner import DiscordRunner
 
@@ -90,5 +90,5 @@ def serve(args: argparse.Namespace) -> int:
         runner.stop()
     if ops is not None:
         ops.stop()
-    core.repo.close()
+    core.store.close()
     return 0

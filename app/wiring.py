@@ -9,13 +9,15 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.service import CompanionService
-from bot.store.sqlite import SqliteRepository, default_db_path
+from bot.store import Repository, Store
+from bot.store.drivers import open_store
 
 
 @dataclass
 class Core:
     settings: Settings
-    repo: SqliteRepository
+    store: Store
+    repo: Repository
     content: Curriculum
     clock: Clock
     service: CompanionService
@@ -26,6 +28,6 @@ def build_core(
     service_class: type[CompanionService] = CompanionService,
 ) -> Core:
     curriculum = content or load_curriculum(settings.content_dir, CoursePolicy.named(settings.content_policy))
-    repo = SqliteRepository(db or settings.db_path or default_db_path())
+    store = open_store(settings.database(str(db) if db is not None else None))
     the_clock = clock or SystemClock()
-    return Core(settings, repo, curriculum, the_clock, service_class(repo, curriculum, the_clock))
+    return Core(settings, store, store.repo, curriculum, the_clock, service_class(store.repo, curriculum, the_clock))

@@ -22,8 +22,9 @@ from bot.clock import FixedClock
 from bot.content import Curriculum, load_curriculum
 from bot.messages import ACTION_ANSWER
 from bot.service import CompanionService, Context
+from bot.store.drivers.sqlite import SqliteRepository
+from bot.store.drivers.sqlite.database import BUSY_TIMEOUT_MS
 from bot.store.records import QuizInstance
-from bot.store.sqlite import BUSY_TIMEOUT_MS, SqliteRepository
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -32,8 +32,9 @@ from bot.content import load_curriculum
 from bot.delivery import Delivery
 from bot.delivery_config import DeliveryConfig
 from bot.service import CompanionService
-from bot.store.sqlite import SqliteRepository, to_ts
-from bot.store.sqlite_delivery import SqliteDeliveryStore
+from bot.store.drivers.sql.database import to_ts
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
+from bot.store.drivers.sqlite import SqliteRepository
 
 ROOT = Path(__file__).resolve().parent.parent
 DUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -114,7 +115,7 @@ def run(subscriptions: int = 10_000, workspaces: int = 500, skew: float = 0.75, 
         keys = seed(repo, sizes)
         service = CompanionService(repo, content, FixedClock(DUE))
         config = DeliveryConfig(limits={"slack": LIMITS}, max_concurrency=concurrency)
-        delivery = Delivery(service, SqliteDeliveryStore(repo.db), {}, config)
+        delivery = Delivery(service, SqlDeliveryStore(repo.db), {}, config)
         process, base_url = start_platform()
         try:
             elapsed, stats, report = asyncio.run(sweep(delivery, base_url, concurrency))

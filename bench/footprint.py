@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fake_slack_api import FakeSlackApi
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -166,7 +166,7 @@ def ours(fake: RemoteFake, directory: Path, commands: int, in_flight: int) -> Ro
         work = time.perf_counter() - started
     finally:
         runner.stop()
-        core.repo.close()
+        core.store.close()
     return Row("ours (adapter + core)", commands, in_flight, latencies, work)
 
 

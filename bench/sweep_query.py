@@ -1,6 +1,6 @@
 """The sweep's due query at 1,000,000 subscriptions: a range scan of a partial index, not a table scan.
 
-Ours: ``SqliteDeliveryStore.due_subscriptions`` (the exact query a sweep runs every minute) over a
+Ours: ``SqlDeliveryStore.due_subscriptions`` (the exact query a sweep runs every minute) over a
 1M-row ``subscriptions`` table on a temp file, at an instant where one minute's worth of
 subscriptions is due. Reference: the goal of 50 ms; also shown, the same query forced to scan the
 table (``NOT INDEXED``), which is what it would cost without ``subscriptions_due``.
@@ -17,8 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.store.sqlite import SqliteRepository, to_ts
-from bot.store.sqlite_delivery import SqliteDeliveryStore
+from bot.store.drivers.sql.database import to_ts
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
+from bot.store.drivers.sqlite import SqliteRepository
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GOAL_MS = 50.0
@@ -61,7 +62,7 @@ def run(total: int = 1_000_000, repeats: int = 7) -> dict[str, Any]:
         started = time.perf_counter()
         due = seed(repo, total)
         build_s = time.perf_counter() - started
-        store = SqliteDeliveryStore(repo.db)
+        store = SqlDeliveryStore(repo.db)
         found = store.due_subscriptions(NOW, ["slack", "discord"], 500)
         if len(found) != min(due, 500):
             raise RuntimeError(f"the due query found {len(found)} rows, expected {min(due, 500)}")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
 
+from bot.store.url import DatabaseUrl
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -17,6 +19,8 @@ def _secret(name: str) -> SecretStr | None:
 
 class Settings(BaseModel):
     db_path: str | None = None
+    database_url: SecretStr | None = None
+    """``AIPM_DATABASE_URL``: wins over ``AIPM_DB``; secret because it may carry a password."""
     content_dir: Path = PROJECT_ROOT / "content"
     content_policy: str = "course"
     default_tz: str | None = None
@@ -31,6 +35,13 @@ class Settings(BaseModel):
     discord_guild_id: int | None = None
     discord_api_url: str | None = None
     discord_application_id: str | None = None
+
+    def database(self, explicit: str | None = None) -> DatabaseUrl:
+        """The database to open: ``--db`` if given, else ``AIPM_DATABASE_URL``, else ``AIPM_DB``, else the default file."""
+        from bot.store.drivers import resolve_url
+
+        url = self.database_url.get_secret_value() if self.database_url else None
+        return resolve_url(explicit, url, self.db_path)
 
     @property
     def slack_configured(self) -> bool:
@@ -52,6 +63,7 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
     return Settings(
         db_path=os.environ.get("AIPM_DB") or None,
+        database_url=_secret("AIPM_DATABASE_URL"),
         content_dir=Path(os.environ.get("AIPM_CONTENT_DIR") or PROJECT_ROOT / "content"),
         content_policy=os.environ.get("AIPM_CONTENT_POLICY") or "course",
         default_tz=os.environ.get("AIPM_DEFAULT_TZ") or None,

@@ -13,7 +13,7 @@ from bot.clock import FixedClock
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.messages import Button, Reply
 from bot.service import CompanionService, Context
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday

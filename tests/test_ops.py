@@ -13,7 +13,7 @@ from app.ops_http import OpsHttpServer
 from bot.clock import FixedClock
 from bot.content import Curriculum
 from bot.service import Context
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 
 
 def test_logs_are_json_lines_off_a_terminal_and_redact_tokens() -> None:

@@ -21,7 +21,7 @@ from app.wiring import Core, build_core
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import FIXTURE_CONTENT, START, Chat
 
 # The Slack and Discord helpers import by plain name (their directories are deliberately not packages).
@@ -121,7 +121,7 @@ def slack_world(tmp_path: Path) -> Iterator[tuple[SlackClient, FakeSlackApi, Cor
         yield SlackClient(runner.url, fake), fake, core, clock
     finally:
         runner.stop()
-        core.repo.close()
+        core.store.close()
         fake.stop()
 
 

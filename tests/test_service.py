@@ -11,7 +11,7 @@ from bot.clock import FixedClock
 from bot.messages import ACTION_ANSWER, ACTION_FORGET_CONFIRM
 from bot.render import topic_title
 from bot.service import Context
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import Chat
 
 

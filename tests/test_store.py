@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.reviews import ReviewScheduler
+from bot.store.drivers.sqlite import SqliteRepository
 from bot.store.records import AnswerWrite, QuizInstance
 from bot.store.repository import StoreUnavailable
-from bot.store.sqlite import SqliteRepository
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

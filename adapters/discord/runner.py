@@ -21,7 +21,6 @@ from bot.config import Settings
 from bot.content import Curriculum
 from bot.intake import Intake, OpenRequest
 from bot.service import CompanionService
-from bot.store.sqlite_intake import SqliteIntakeStore
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +57,8 @@ class DiscordRunner:
         self._token = token  # a SecretStr: never formatted into logs or reprs
         self._settings = core.settings
         self._content = core.content
-        repo = getattr(core, "repo", None)
-        self.intake = Intake(SqliteIntakeStore(repo.db), core.service.clock) if repo is not None else None
+        store = getattr(core, "store", None)
+        self.intake = Intake(store.intake, core.service.clock) if store is not None else None
         self.bridge = CoreBridge(core.service, defer_after=defer_after, intake=self.intake)
         self.messenger = DiscordMessenger()
         self.ready = threading.Event()

@@ -22,7 +22,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 
 from adapters.slack.blocks import ACTION_PATTERN
 from adapters.slack.handlers import SlackHandlers
-from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
+from adapters.slack.installation_store import SlackInstallationStore, SlackOAuthStateStore
 
 SLACK_API_URL = "https://slack.com/api/"
 COMMAND = "/aipm"
@@ -94,8 +94,8 @@ def build_app(
     client: WebClient,
     signing_secret: str,
     work: Executor,
-    installation_store: SqliteInstallationStore | None = None,
-    state_store: SqliteOAuthStateStore | None = None,
+    installation_store: SlackInstallationStore | None = None,
+    state_store: SlackOAuthStateStore | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
 ) -> App:

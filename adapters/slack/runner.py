@@ -24,12 +24,10 @@ from adapters.slack.app import api_base_url, build_app, build_posting_client, bu
 from adapters.slack.contexts import ContextFactory, ProfileCache
 from adapters.slack.handlers import REPLY_THREADS, CoreService, Finished, SlackHandlers, send_response
 from adapters.slack.http_server import GetRoute, SlackHttpServer
-from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
+from adapters.slack.installation_store import SlackInstallationStore, SlackOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.migrations import slack_migrations
 from adapters.slack.payloads import INTAKE_HEADER, parse_body
 from bot.intake import Intake, OpenRequest
-from bot.store.sqlite_intake import SqliteIntakeStore
 
 if TYPE_CHECKING:
     from app.wiring import Core
@@ -74,10 +72,9 @@ class SlackRunner:
         self.host = host or os.environ.get("HOST") or DEFAULT_HOST
         self.port = settings.port if port is None else port
         self._check_configuration()
-        db = core.repo.db
-        self.installation_store = SqliteInstallationStore(db, settings.slack_client_id or "") if self.oauth else None
-        self.state_store = SqliteOAuthStateStore(db) if self.oauth else None
-        self.intake = Intake(SqliteIntakeStore(db), core.clock)
+        self.installation_store = SlackInstallationStore(core.store.platform, settings.slack_client_id or "") if self.oauth else None
+        self.state_store = SlackOAuthStateStore(core.store.platform) if self.oauth else None
+        self.intake = Intake(core.store.intake, core.clock)
         self.gate = AckFirst()
         # Replies yield to pending acks like the work does: under a burst the door comes first.
         replies = AckFirstExecutor(self.gate, max_workers=REPLY_THREADS, thread_name_prefix="slack-reply")
@@ -112,7 +109,6 @@ class SlackRunner:
 
     # lifecycle ----------------------------------------------------------------------------------------
     def start(self) -> None:
-        slack_migrations.apply(self.core.repo.db.utils())
         self._work = AckFirstExecutor(self.gate, max_workers=self.work_threads, thread_name_prefix="slack-work")
         self.app = build_app(
             self.handlers,
@@ -135,7 +131,7 @@ class SlackRunner:
         served = None if self.socket_mode else self.app
         self._server = SlackHttpServer(
             served, self.signing_secret, self.host, self.port, gate=self.gate, inline_dispatch=not self.oauth, get_routes=self._get_routes,
-            intake=self.intake, health=self.core.repo.health_problem, on_replay=self._replayed,
+            intake=self.intake, health=self.core.store.health_problem, on_replay=self._replayed,
         )
         self._server.start()
         self.port = self._server.port

@@ -1,6 +1,23 @@
-"""Storage: one repository interface (``repository.py``) and its SQLite implementation (``sqlite.py``)."""
+"""Storage ports, records and errors. Drivers (``bot.store.drivers``) hold every line of SQL.
 
-from bot.store.repository import Repository, StoreUnavailable
-from bot.store.sqlite import SqliteRepository, open_repository
+Nothing here imports a driver, so the ports load without SQLite or PostgreSQL libraries; entry points open
+a store with :func:`bot.store.drivers.open_store`.
+"""
 
-__all__ = ["Repository", "SqliteRepository", "StoreUnavailable", "open_repository"]
+from bot.store.delivery_store import DeliveryStore
+from bot.store.errors import StoreConfigurationError, StoreUnavailable
+from bot.store.platform_state import InstallationRecord, PlatformState
+from bot.store.repository import Repository
+from bot.store.store import Store
+from bot.store.url import DatabaseUrl
+
+__all__ = [
+    "DatabaseUrl",
+    "DeliveryStore",
+    "InstallationRecord",
+    "PlatformState",
+    "Repository",
+    "Store",
+    "StoreConfigurationError",
+    "StoreUnavailable",
+]

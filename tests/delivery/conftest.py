@@ -17,9 +17,9 @@ from bot.delivery_config import DeliveryConfig
 from bot.delivery_report import SweepReport
 from bot.messages import ACTION_ANSWER, Reply
 from bot.service import CompanionService, Context
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
+from bot.store.drivers.sqlite import SqliteRepository
 from bot.store.records import Subscription
-from bot.store.sqlite import SqliteRepository
-from bot.store.sqlite_delivery import SqliteDeliveryStore
 from tests.delivery.fakes import FakeMessenger, VirtualTime
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ class World:
     def __post_init__(self) -> None:
         self.repo = self.open_repo()
         self.service = CompanionService(self.repo, self.curriculum, self.clock)
-        self.store = SqliteDeliveryStore(self.repo.db)
+        self.store = SqlDeliveryStore(self.repo.db)
 
     def open_repo(self) -> SqliteRepository:
         repo = SqliteRepository(self.path)
@@ -57,7 +57,7 @@ class World:
         if fresh_process:
             repo = self.open_repo()
             service = CompanionService(repo, self.curriculum, self.clock)
-            store = store or SqliteDeliveryStore(repo.db)
+            store = store or SqlDeliveryStore(repo.db)
         return Delivery(
             service, store or self.store, {self.messenger.platform: self.messenger}, config or DeliveryConfig(limits={}),
             monotonic=self.time.monotonic, sleep=self.time.sleep, offload=inline, **kwargs,

@@ -16,8 +16,8 @@ from bot.clock import FixedClock, SystemClock
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.delivery import Delivery
 from bot.service import CompanionService, Context
-from bot.store.sqlite import SqliteRepository
-from bot.store.sqlite_delivery import SqliteDeliveryStore
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import FIXTURE_CONTENT
 from tests.delivery.conftest import MONDAY
 from tests.delivery.fakes import FakeMessenger
@@ -84,7 +84,7 @@ def test_the_scheduler_is_one_coalescing_job_that_sweeps(tmp_path: Path, curricu
     assert service.handle_text(admin, "subscribe 09:00 UTC").kind == "subscribe"
     clock.set(MONDAY + timedelta(hours=9))
     messenger = FakeMessenger(clock)
-    scheduler = DeliveryScheduler(Delivery(service, SqliteDeliveryStore(repo.db), {"slack": messenger}))
+    scheduler = DeliveryScheduler(Delivery(service, SqlDeliveryStore(repo.db), {"slack": messenger}))
     try:
         [job] = scheduler.scheduler.get_jobs()
         assert job.id == JOB_ID
@@ -109,7 +109,7 @@ def test_a_future_dated_sweep_that_died_does_not_wedge_delivery(console_db: Path
     real_now = SystemClock().now()
     tomorrow = (real_now + timedelta(days=1)).replace(hour=8, minute=31, second=0, microsecond=0)
     repo = SqliteRepository(console_db)
-    store = SqliteDeliveryStore(repo.db)
+    store = SqlDeliveryStore(repo.db)
     dead = Delivery(CompanionService(repo, load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()), FixedClock(tomorrow)),
                     store, {"console": FakeMessenger(FixedClock(tomorrow), platform="console")}, holder="dead-host:1:abc",
                     lease_clock=SystemClock())

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.store.sqlite_delivery import SqliteDeliveryStore
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
 from tests.delivery.conftest import MONDAY, World
 from tests.delivery.fakes import CrashingStore, SimulatedCrash
 
@@ -33,7 +33,7 @@ def test_a_crash_at_any_step_neither_drops_nor_repeats(
 ) -> None:
     _two_subscriptions(world)
     world.at(DUE)
-    store = CrashingStore(SqliteDeliveryStore(world.open_repo().db), *store_step) if store_step else None
+    store = CrashingStore(SqlDeliveryStore(world.open_repo().db), *store_step) if store_step else None
     world.messenger.crash = platform_step
     crashed = world.delivery(store=store, fresh_process=True)
     with pytest.raises(SimulatedCrash):

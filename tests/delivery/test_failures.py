@@ -11,8 +11,8 @@ from bot.delivery_report import SweepReport
 from bot.messages import Reply
 from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
 from bot.store.delivery_store import Lease
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
 from bot.store.repository import StoreUnavailable
-from bot.store.sqlite_delivery import SqliteDeliveryStore
 from tests.delivery.conftest import MONDAY, World, no_limits
 from tests.delivery.fakes import Failure
 
@@ -194,7 +194,7 @@ def test_a_sweeper_that_lost_its_lease_stops_sending(world: World) -> None:
     for i in range(3):
         world.subscribe_channel(f"C{i}", "09:00 UTC")
     world.at(DUE)
-    store = SqliteDeliveryStore(world.open_repo().db)
+    store = SqlDeliveryStore(world.open_repo().db)
     original_send = world.messenger.send
 
     async def steal_after_first(destination: Destination, reply: Reply, key: str) -> str:
@@ -217,7 +217,7 @@ def test_a_sweeper_that_lost_its_lease_stops_sending(world: World) -> None:
 class FlakyStore:
     """The database refuses the first claim commit (locked for longer than the busy timeout)."""
 
-    def __init__(self, inner: SqliteDeliveryStore) -> None:
+    def __init__(self, inner: SqlDeliveryStore) -> None:
         self.inner = inner
         self.refusals = 1
 

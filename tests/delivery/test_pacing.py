@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery_pacing import DISCORD_LIMITS, Pacer, PlatformLimits, PriorityGate, Rate, TokenBucket
 from bot.ports import Destination
-from bot.store.sqlite import to_ts
+from bot.store.drivers.sql.database import to_ts
 from tests.delivery.conftest import MONDAY, World, no_limits
 from tests.delivery.fakes import VirtualTime
 

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.schedule import parse_days_field
+from bot.store.drivers.sql.database import from_ts
 from bot.store.records import Subscription
-from bot.store.sqlite import from_ts
 from tests.delivery.conftest import World
 from tests.delivery.fakes import Post
 

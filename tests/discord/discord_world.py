@@ -25,7 +25,9 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.service import CompanionService
-from bot.store.sqlite import SqliteRepository
+from bot.store import Store
+from bot.store.drivers.sql.repository import SqlRepository
+from bot.store.drivers.sqlite import SqliteStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -51,15 +53,15 @@ class World:
     service_type: type[CompanionService] = CompanionService
     runner: DiscordRunner | None = None
     core: Core | None = None
-    _repos: list[SqliteRepository] = field(default_factory=list)
+    _stores: list[Store] = field(default_factory=list)
 
     # the bot -------------------------------------------------------------------------------------
     async def start_bot(self) -> DiscordRunner:
         """A fresh core (new repository on the same file) and a fresh client, as after a process restart."""
-        repo = SqliteRepository(self.db_path)
-        self._repos.append(repo)
+        store = SqliteStore(self.db_path)
+        self._stores.append(store)
         settings = Settings(discord_token=SecretStr(TOKEN), discord_api_url=self.fake.api_url, discord_guild_id=self.guild_id)
-        self.core = Core(settings, repo, self.content, self.clock, self.service_type(repo, self.content, self.clock))
+        self.core = Core(settings, store, store.repo, self.content, self.clock, self.service_type(store.repo, self.content, self.clock))
         self.runner = DiscordRunner(self.core, defer_after=self.defer_after, guild_ready_timeout=0.05)
         self.runner.start()
         ready = await asyncio.to_thread(self.runner.wait_ready, READY_TIMEOUT)
@@ -77,8 +79,9 @@ class World:
         await self.start_bot()
 
     @property
-    def repo(self) -> SqliteRepository:
+    def repo(self) -> SqlRepository:
         assert self.core is not None
+        assert isinstance(self.core.repo, SqlRepository)
         return self.core.repo
 
     @property
@@ -120,8 +123,8 @@ class World:
         return int(self.repo.db.query(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)[0]["n"])
 
     def close(self) -> None:
-        for repo in self._repos:
-            repo.close()
+        for store in self._stores:
+            store.close()
 
 
 @asynccontextmanager

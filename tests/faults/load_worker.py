@@ -21,9 +21,9 @@ from bot.delivery import Delivery
 from bot.messages import ACTION_ANSWER, Reply
 from bot.ports import Destination
 from bot.service import CompanionService, Context
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
+from bot.store.drivers.sqlite import SqliteRepository
 from bot.store.records import Subscription
-from bot.store.sqlite import SqliteRepository
-from bot.store.sqlite_delivery import SqliteDeliveryStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "content"
 PLATFORM = "load"
@@ -71,7 +71,7 @@ def subscribe_channels(repo: SqliteRepository, clock: Clock) -> None:
 
 
 def delivery_for(service: CompanionService, repo: SqliteRepository, platform: FilePlatform) -> Delivery:
-    return Delivery(service, SqliteDeliveryStore(repo.db), {PLATFORM: platform})
+    return Delivery(service, SqlDeliveryStore(repo.db), {PLATFORM: platform})
 
 
 def main(db_path: str, platform_log: str, learners: int = 50) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.commands import CommandError, parse_command
 from bot.content import ContentError, CoursePolicy, load_curriculum
 from bot.messages import ACTIONS
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import Chat
 
 WORDS = ["help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track", "settings",

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.clock import FixedClock, SystemClock
 from bot.content import CoursePolicy, load_curriculum
 from bot.service import CompanionService
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.faults.load_worker import CHANNELS, FIXTURES, FilePlatform, delivery_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent

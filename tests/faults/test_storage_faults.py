@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import TRY_AGAIN
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import Chat
 
 TABLES = ("answers", "cards", "activity", "quiz_instances", "tip_views", "learners", "subscriptions")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.messages import ACTIONS
-from bot.store.sqlite import SqliteRepository
+from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import Chat
 
 COMMANDS = ["help", "tip", "quiz", "answer A", "streak", "stats", "review", "leaderboard week", "leaderboard all", "tracks",

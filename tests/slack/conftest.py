@@ -45,7 +45,7 @@ def clock() -> FixedClock:
 def core(tmp_path: Path, settings: Settings, clock: FixedClock) -> Iterator[Core]:
     built = build_core(settings, db=tmp_path / "t.db", clock=clock, content=load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()))
     yield built
-    built.repo.close()
+    built.store.close()
 
 
 @pytest.fixture

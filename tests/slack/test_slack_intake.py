@@ -117,8 +117,8 @@ def test_a_learner_whose_first_profile_look_up_failed_gets_their_zone_later(slac
 def test_the_database_and_its_wal_are_private_to_the_owner(core: Core, slack: SlackClient) -> None:
     slack.send("streak")
     for suffix in ("", "-wal", "-shm"):
-        mode = stat.S_IMODE(os.stat(core.repo.path + suffix).st_mode)
-        assert mode & 0o077 == 0, f"{core.repo.path}{suffix} is {oct(mode)}"
+        mode = stat.S_IMODE(os.stat(core.store.url.target + suffix).st_mode)
+        assert mode & 0o077 == 0, f"{core.store.url.target}{suffix} is {oct(mode)}"
 
 
 def test_healthz_says_503_with_a_reason_while_the_database_refuses_writes(tmp_path: Path, fake: FakeSlackApi, settings: Settings, clock: FixedClock) -> None:
@@ -129,7 +129,7 @@ def test_healthz_says_503_with_a_reason_while_the_database_refuses_writes(tmp_pa
     try:
         with urllib.request.urlopen(f"{runner.url}/healthz", timeout=5) as ok:
             assert ok.status == 200
-        holder = sqlite3.connect(core.repo.path, isolation_level=None)
+        holder = sqlite3.connect(core.store.url.target, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:
             with pytest.raises(urllib.error.HTTPError) as refused:
@@ -143,7 +143,7 @@ def test_healthz_says_503_with_a_reason_while_the_database_refuses_writes(tmp_pa
             assert again.status == 200, "healthy again without a restart"
     finally:
         runner.stop()
-        core.repo.close()
+        core.store.close()
 
 
 def test_a_rate_limited_profile_look_up_holds_no_thread(slack: SlackClient, fake: FakeSlackApi, core: Core) -> None:

@@ -16,7 +16,7 @@ from bot.delivery_config import DeliveryConfig
 from bot.messages import Image, Reply, Section
 from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
 from bot.service import Context
-from bot.store.sqlite_delivery import SqliteDeliveryStore
+from bot.store.drivers.sql.delivery import SqlDeliveryStore
 
 CHANNEL = Destination(workspace_id="T1", platform="slack", channel_id="C1", kind="channel")
 DM = Destination(workspace_id="T1", platform="slack", channel_id="dm:U5", kind="dm", user_id="U5")
@@ -125,7 +125,7 @@ def test_a_daily_post_whose_answer_was_lost_goes_out_once(runner: SlackRunner, f
     clock.set(datetime(2025, 3, 13, 9, 1, tzinfo=UTC))
     fake.script_network("chat.postMessage", drop=True)
     config = DeliveryConfig(unknown_outcome_patience=timedelta(seconds=0.2), backoff_base=0.05)
-    delivery = Delivery(core.service, SqliteDeliveryStore(core.repo.db), {"slack": runner.messenger}, config)
+    delivery = Delivery(core.service, SqlDeliveryStore(core.repo.db), {"slack": runner.messenger}, config)
     report = delivery.sweep_now()
     assert report.counts["recovered"] == 1, report.outcomes
     assert len(fake.calls_to("chat.postMessage")) == 1

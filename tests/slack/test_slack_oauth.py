@@ -17,8 +17,7 @@ from slack_fake_api import FakeSlackApi
 from slack_harness import FIXTURE_CONTENT, SIGNING_SECRET, SlackClient, all_text
 from slack_sdk.oauth.installation_store import Installation
 
-from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
-from adapters.slack.migrations import slack_migrations
+from adapters.slack.installation_store import SlackInstallationStore, SlackOAuthStateStore
 from adapters.slack.runner import SlackRunner
 from app.wiring import Core, build_core
 from bot.clock import FixedClock
@@ -26,7 +25,8 @@ from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from bot.messages import Reply
 from bot.ports import Destination, PermanentDeliveryError
-from bot.store.sqlite import SqliteDatabase
+from bot.store import PlatformState
+from bot.store.drivers.sqlite import SqliteStore
 
 CLIENT_ID = "111.222"
 OAUTH_ACCESS = {
@@ -44,7 +44,7 @@ def oauth_core(tmp_path: Path, fake: FakeSlackApi, clock: FixedClock) -> Iterato
     )
     core = build_core(settings, db=tmp_path / "oauth.db", clock=clock, content=load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()))
     yield core
-    core.repo.close()
+    core.store.close()
 
 
 @pytest.fixture
@@ -115,15 +115,14 @@ def test_an_oauth_state_cannot_be_replayed(oauth_runner: SlackRunner, fake: Fake
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[SqliteDatabase]:
-    database = SqliteDatabase(tmp_path / "store.db")
-    slack_migrations.apply(database.utils())
-    yield database
-    database.close()
+def db(tmp_path: Path) -> Iterator[PlatformState]:
+    store = SqliteStore(tmp_path / "store.db")
+    yield store.platform
+    store.close()
 
 
-def test_installation_round_trip_keeps_every_field(db: SqliteDatabase) -> None:
-    store = SqliteInstallationStore(db, CLIENT_ID)
+def test_installation_round_trip_keeps_every_field(db: PlatformState) -> None:
+    store = SlackInstallationStore(db, CLIENT_ID)
     installation = Installation(
         app_id="A1", team_id="T5", team_name="Five", bot_token="xoxb-5", bot_id="B5", bot_user_id="UB5", bot_scopes=["commands", "chat:write"],
         user_id="U5", user_token="xoxp-5", user_scopes=["search:read"], installed_at=1_700_000_000.0, custom_values={"plan": "pro"},
@@ -146,18 +145,18 @@ def test_installation_round_trip_keeps_every_field(db: SqliteDatabase) -> None:
     assert store.find_installation(enterprise_id=None, team_id="T5") is None
 
 
-def test_installations_of_another_app_are_invisible(db: SqliteDatabase) -> None:
-    SqliteInstallationStore(db, "other.app").save(Installation(team_id="T5", bot_token="x", bot_id="B", bot_user_id="U", user_id="U1"))
-    assert SqliteInstallationStore(db, CLIENT_ID).find_bot(enterprise_id=None, team_id="T5") is None
+def test_installations_of_another_app_are_invisible(db: PlatformState) -> None:
+    SlackInstallationStore(db, "other.app").save(Installation(team_id="T5", bot_token="x", bot_id="B", bot_user_id="U", user_id="U1"))
+    assert SlackInstallationStore(db, CLIENT_ID).find_bot(enterprise_id=None, team_id="T5") is None
 
 
-def test_oauth_state_is_single_use_and_expires(db: SqliteDatabase) -> None:
-    store = SqliteOAuthStateStore(db)
+def test_oauth_state_is_single_use_and_expires(db: PlatformState) -> None:
+    store = SlackOAuthStateStore(db)
     state = store.issue()
     assert store.consume(state) is True
     assert store.consume(state) is False
     assert store.consume("never-issued") is False
-    expired = SqliteOAuthStateStore(db, expiration_seconds=-1).issue()
+    expired = SlackOAuthStateStore(db, expiration_seconds=-1).issue()
     assert store.consume(expired) is False
 
 

@@ -1,25 +1,17 @@
-"""SQLite repository over sqlite-utils: WAL, a busy timeout, one connection per thread, IMMEDIATE writes.
+"""The Repository in the SQL every driver speaks, over a driver's :class:`SqlDatabase`.
 
-``sqlite_utils.Database(path)`` would open a single connection bound to its creating thread with no
-timeout; instead each thread gets its own tuned ``sqlite3`` connection, handed to sqlite-utils. Write
-transactions begin IMMEDIATE so a reader never has to upgrade to a writer mid-transaction (the
-SQLITE_BUSY trap of deferred transactions under load).
+Each write is one transaction (``db.write()``); nested in a caller's transaction it is a savepoint, so a
+request applied together with its intake mark commits or rolls back as one.
 """
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import threading
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime
-from pathlib import Path
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.reviews import ScheduledCard
+from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, to_ts
 from bot.store.records import (
     ActivityDay,
     AnswerWrite,
@@ -31,262 +23,11 @@ from bot.store.records import (
     TzChange,
     Workspace,
 )
-from bot.store.repository import StoreUnavailable
-from bot.store.schema import apply_migrations
 
-BUSY_TIMEOUT_MS = 5000
 _LEARNER_FIELDS = {"track", "daily_time", "nudges", "display_name"}
 
 
-def to_ts(instant: datetime) -> int:
-    if instant.tzinfo is None:
-        raise ValueError("instants must be timezone-aware")
-    return int(instant.timestamp())
-
-
-def from_ts(value: int) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
-
-
-def _unavailable(error: sqlite3.Error) -> StoreUnavailable:
-    return StoreUnavailable(f"database unavailable: {error.__class__.__name__}: {error}")
-
-
-# Errors after which a connection is not worth keeping: SQLite opened it read-only, or its file handle hit an
-# I/O or full-disk error. A fresh connection sees the file as it is now, so the bot recovers without a restart.
-_BROKEN_CONNECTION = ("readonly", "read-only", "disk i/o error", "disk is full", "unable to open")
-
-
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (it holds bot tokens); SQLite gives its WAL and
-    shared-memory files the same mode. An existing file loses any group or world bits."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        return
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        with suppress(OSError):
-            path.chmod(mode & 0o700)
-
-
-def _breaks_connection(error: sqlite3.Error) -> bool:
-    return any(marker in str(error).lower() for marker in _BROKEN_CONNECTION)
-
-
-def from_savepoint(db: SqliteDatabase, conn: sqlite3.Connection, depth: int) -> Generator[sqlite3.Connection, None, None]:
-    """The body of a nested ``write()``: a savepoint that rolls back alone if its block fails."""
-    name = f"aipm_sp{depth}"
-    conn.execute(f"SAVEPOINT {name}")
-    db.set_depth(depth + 1)
-    try:
-        yield conn
-        conn.execute(f"RELEASE {name}")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute(f"ROLLBACK TO {name}")
-            conn.execute(f"RELEASE {name}")
-        raise
-    finally:
-        db.set_depth(depth)
-
-
-class WriteLock:
-    """One writer at a time in this process, with a fast lane: a waiting urgent writer goes next.
-
-    Admissions to the intake are urgent (an acknowledgement waits for them); use cases are not. Without the
-    lane an ack would queue behind every worker's transaction; with it, behind at most the one running.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._held = False
-        self._urgent_waiting = 0
-
-    @contextmanager
-    def hold(self, urgent: bool = False) -> Iterator[None]:
-        with self._cond:
-            if urgent:
-                self._urgent_waiting += 1
-            try:
-                while self._held or (not urgent and self._urgent_waiting):
-                    self._cond.wait()
-            finally:
-                if urgent:
-                    self._urgent_waiting -= 1
-            self._held = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._held = False
-                self._cond.notify_all()
-
-
-class SqliteDatabase:
-    """Connections for one database file; thread-local for files, one shared locked connection in memory."""
-
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.path = str(path)
-        self.busy_timeout_ms = busy_timeout_ms
-        self.memory = self.path == ":memory:"
-        self._local = threading.local()
-        self._shared: sqlite3.Connection | None = None
-        self._memory_lock = threading.RLock()
-        self._write_lock = WriteLock()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
-        if not self.memory:
-            _create_private(Path(self.path))
-        try:
-            db = self.utils()
-            with self._guard():
-                apply_migrations(db)
-        except sqlite3.Error as error:  # a directory, a path we may not create, a file that is not SQLite
-            self.close()
-            raise _unavailable(error) from error
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=not self.memory
-        )
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        if not self.memory:
-            conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: an answer acknowledged to a learner survives power loss, not only a process crash.
-            conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        with self._all_lock:
-            self._all.append(conn)
-        return conn
-
-    def connection(self) -> sqlite3.Connection:
-        if self.memory:
-            if self._shared is None:
-                self._shared = self._connect()
-            return self._shared
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-        return conn
-
-    def utils(self) -> Database:
-        db: Database | None = getattr(self._local, "db", None)
-        if db is None or self.memory:
-            db = Database(self.connection())
-            self._local.db = db
-        return db
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        if self.memory:
-            with self._memory_lock:
-                yield
-        else:
-            yield
-
-    @contextmanager
-    def write(self, urgent: bool = False, fsync: bool = True) -> Generator[sqlite3.Connection, None, None]:
-        """One IMMEDIATE transaction: everything inside commits together or not at all.
-
-        Nested inside another ``write()`` on the same thread it becomes a savepoint of the outer
-        transaction, so a unit of work (a request applied together with its intake mark) can wrap use
-        cases that open their own transactions. ``urgent`` takes the write lock's fast lane; ``fsync=False``
-        commits the outermost transaction without waiting for the disk (for writes another durable
-        record can redo; it has no effect on a nested write).
-        """
-        with self._guard():
-            conn = self.connection()
-            depth: int = getattr(self._local, "depth", 0)
-            if depth:
-                yield from from_savepoint(self, conn, depth)
-                return
-            # Threads of this process queue here rather than in SQLite's busy handler, which sleeps in
-            # growing steps (up to 100 ms) and would put a fast write behind a long nap.
-            with self._write_lock.hold(urgent):
-                if fsync:
-                    yield from self._outermost(conn)
-                    return
-                conn.execute("PRAGMA synchronous = NORMAL")
-                try:
-                    yield from self._outermost(conn)
-                finally:
-                    with suppress(sqlite3.Error):
-                        conn.execute("PRAGMA synchronous = FULL")
-
-    def _outermost(self, conn: sqlite3.Connection) -> Generator[sqlite3.Connection, None, None]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; a broken connection is replaced."""
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            self._discard_if_broken(conn, error)
-            raise _unavailable(error) from error
-        self._local.depth = 1
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if conn.in_transaction:
-                with suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            if isinstance(error, sqlite3.IntegrityError):
-                raise
-            self._discard_if_broken(conn, error)
-            raise _unavailable(error) from error
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            self._local.depth = 0
-
-    def set_depth(self, depth: int) -> None:
-        self._local.depth = depth
-
-    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._guard():
-            conn = self.connection()
-            try:
-                cursor = conn.execute(sql, params)
-                cursor.row_factory = sqlite3.Row
-                return list(cursor.fetchall())
-            except sqlite3.OperationalError as error:
-                self._discard_if_broken(conn, error)
-                raise _unavailable(error) from error
-
-    def _discard_if_broken(self, conn: sqlite3.Connection, error: sqlite3.Error) -> None:
-        if self.memory or not _breaks_connection(error):
-            return
-        if getattr(self._local, "conn", None) is conn:
-            self._local.conn = None
-            self._local.db = None
-        with self._all_lock:
-            if conn in self._all:
-                self._all.remove(conn)
-        with suppress(sqlite3.Error):
-            conn.close()
-
-    def health_problem(self) -> str | None:
-        """None when the database takes a durable write now; otherwise why not (for ``/healthz``)."""
-        try:
-            with self.write() as conn:
-                conn.execute("INSERT INTO health_probe (id, at) VALUES (1, strftime('%s', 'now')) ON CONFLICT (id) DO UPDATE SET at = excluded.at")
-        except StoreUnavailable as error:
-            return str(error)
-        return None
-
-    def close(self) -> None:
-        with self._all_lock:
-            for conn in self._all:
-                with suppress(sqlite3.Error):
-                    conn.close()
-            self._all.clear()
-        self._local = threading.local()
-        self._shared = None
-
-
-def _learner(row: sqlite3.Row) -> Learner:
+def _learner(row: Row) -> Learner:
     return Learner(
         workspace_id=row["workspace_id"],
         user_id=row["user_id"],
@@ -301,7 +42,7 @@ def _learner(row: sqlite3.Row) -> Learner:
     )
 
 
-def _instance(row: sqlite3.Row) -> QuizInstance:
+def _instance(row: Row) -> QuizInstance:
     return QuizInstance(
         id=row["id"],
         workspace_id=row["workspace_id"],
@@ -313,7 +54,7 @@ def _instance(row: sqlite3.Row) -> QuizInstance:
     )
 
 
-def _card(row: sqlite3.Row) -> CardRow:
+def _card(row: Row) -> CardRow:
     return CardRow(
         question_id=row["question_id"],
         due_at=from_ts(row["due_at"]),
@@ -323,7 +64,7 @@ def _card(row: sqlite3.Row) -> CardRow:
     )
 
 
-def subscription_from_row(row: sqlite3.Row) -> Subscription:
+def subscription_from_row(row: Row) -> Subscription:
     return Subscription(
         id=row["id"],
         workspace_id=row["workspace_id"],
@@ -343,18 +84,11 @@ def subscription_from_row(row: sqlite3.Row) -> Subscription:
     )
 
 
-class SqliteRepository:
-    """The Repository over one SQLite file (or ``:memory:`` for quick tests)."""
+class SqlRepository:
+    """The Repository over any driver's database."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.db = SqliteDatabase(path, busy_timeout_ms)
-        self.path = self.db.path
-
-    def close(self) -> None:
-        self.db.close()
-
-    def health_problem(self) -> str | None:
-        return self.db.health_problem()
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
 
     # workspaces -------------------------------------------------------------------------------
     def ensure_workspace(self, workspace_id: str, platform: str, name: str, now: datetime) -> Workspace:
@@ -362,7 +96,7 @@ class SqliteRepository:
         if not rows:
             with self.db.write() as conn:
                 conn.execute(
-                    "INSERT OR IGNORE INTO workspaces (id, platform, name, created_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO workspaces (id, platform, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                     (workspace_id, platform, name, to_ts(now)),
                 )
             rows = self.db.query("SELECT * FROM workspaces WHERE id = ?", (workspace_id,))
@@ -388,8 +122,9 @@ class SqliteRepository:
     def create_learner(self, learner: Learner) -> Learner:
         with self.db.write() as conn:
             conn.execute(
-                """INSERT OR IGNORE INTO learners (workspace_id, user_id, display_name, tz, tz_source, track,
-                   daily_time, nudges, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO learners (workspace_id, user_id, display_name, tz, tz_source, track,
+                   daily_time, nudges, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (workspace_id, user_id) DO NOTHING""",
                 (
                     learner.workspace_id, learner.user_id, learner.display_name, learner.tz, learner.tz_source,
                     learner.track, learner.daily_time, int(learner.nudges), to_ts(learner.created_at),
@@ -411,7 +146,7 @@ class SqliteRepository:
     def set_learner_tz(self, workspace_id: str, user_id: str, tz: str, source: str, now: datetime) -> None:
         with self.db.write() as conn:
             row = conn.execute(
-                "SELECT tz FROM learners WHERE workspace_id = ? AND user_id = ?", (workspace_id, user_id)
+                "SELECT tz FROM learners WHERE workspace_id = ? AND user_id = ?" + self.db.dialect.for_update, (workspace_id, user_id)
             ).fetchone()
             if row is None:
                 return
@@ -484,9 +219,9 @@ class SqliteRepository:
 
     def latest_open_quiz(self, workspace_id: str, user_id: str) -> QuizInstance | None:
         rows = self.db.query(
-            """SELECT q.* FROM quiz_instances q
+            f"""SELECT q.* FROM quiz_instances q
                WHERE q.workspace_id = ? AND q.owner_user_id = ?
-               ORDER BY q.created_at DESC, q.rowid DESC LIMIT 1""",
+               ORDER BY q.created_at DESC, q.{self.db.dialect.insertion_order} DESC LIMIT 1""",
             (workspace_id, user_id),
         )
         return _instance(rows[0]) if rows else None
@@ -499,11 +234,17 @@ class SqliteRepository:
         return str(rows[0]["letter"]) if rows else None
 
     def record_answer(self, answer: AnswerWrite, schedule: Callable[[str | None], ScheduledCard]) -> bool:
-        """Answer, FSRS card, activity day and points in one transaction; False if already answered."""
+        """Answer, FSRS card, activity day and points in one transaction; False if already answered.
+
+        The learner's lock makes the card's read-schedule-write one step: two answers of one learner at once
+        (two devices, two processes) schedule from each other's result, never from the same old state.
+        """
         with self.db.write() as conn:
+            lock_learner(conn, self.db.dialect, answer.workspace_id, answer.user_id)
             cursor = conn.execute(
-                """INSERT OR IGNORE INTO answers (workspace_id, instance_id, user_id, question_id, letter, correct,
-                   points, answered_at, local_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO answers (workspace_id, instance_id, user_id, question_id, letter, correct,
+                   points, answered_at, local_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (instance_id, user_id) DO NOTHING""",
                 (
                     answer.workspace_id, answer.instance_id, answer.user_id, answer.question_id, answer.letter,
                     int(answer.correct), answer.points, to_ts(answer.answered_at), answer.local_date.isoformat(),
@@ -557,7 +298,7 @@ class SqliteRepository:
     def record_tip_view(self, workspace_id: str, user_id: str, tip_id: str, now: datetime) -> None:
         with self.db.write() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO tip_views (workspace_id, user_id, tip_id, shown_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO tip_views (workspace_id, user_id, tip_id, shown_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (workspace_id, user_id, tip_id, to_ts(now)),
             )
 
@@ -611,7 +352,7 @@ class SqliteRepository:
             params.append(to_ts(until))
         params.append(limit)
         rows = self.db.query(
-            f"""SELECT a.user_id, COALESCE(l.display_name, a.user_id) AS display_name, SUM(a.points) AS points,
+            f"""SELECT a.user_id, MAX(COALESCE(l.display_name, a.user_id)) AS display_name, SUM(a.points) AS points,
                        COUNT(*) AS answered, SUM(a.correct) AS correct, MIN(a.id) AS first_answer
                 FROM answers a LEFT JOIN learners l ON l.workspace_id = a.workspace_id AND l.user_id = a.user_id
                 WHERE {' AND '.join(clauses)}
@@ -665,14 +406,3 @@ class SqliteRepository:
     def list_subscriptions(self, workspace_id: str) -> list[Subscription]:
         rows = self.db.query("SELECT * FROM subscriptions WHERE workspace_id = ? ORDER BY id", (workspace_id,))
         return [subscription_from_row(r) for r in rows]
-
-
-def default_db_path() -> str:
-    """``AIPM_DB`` if set, else ``aipm.db`` under the user's data directory."""
-    from platformdirs import user_data_dir
-
-    return os.environ.get("AIPM_DB") or str(Path(user_data_dir("aipm-companion")) / "aipm.db")
-
-
-def open_repository(path: str | Path | None = None) -> SqliteRepository:
-    return SqliteRepository(path or default_db_path())

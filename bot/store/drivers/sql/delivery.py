@@ -1,16 +1,15 @@
-"""The DeliveryStore over the same SQLite file as the repository (it shares its SqliteDatabase).
+"""The DeliveryStore in shared SQL, over the same database as the repository.
 
-Every write is one IMMEDIATE transaction, so two sweepers in two processes serialise on the database
-and a claim's compare-and-set on ``next_due_at`` decides which of them plans a post (the lease means
-there is normally only one).
+Every write is one transaction. Nothing relies on the database serialising whole transactions: the lease
+is taken by one conditional upsert, a claim's compare-and-set on ``next_due_at`` decides which sweeper plans
+a post, and starting a send locks the outbox row and reads the lease under a share lock, so a sweeper whose
+lease was taken over cannot start a post the new holder also starts.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from bot.ports import Destination
 from bot.store.delivery_store import (
@@ -23,18 +22,15 @@ from bot.store.delivery_store import (
     OutboxRow,
     OutboxStatus,
 )
+from bot.store.drivers.sql.database import Row, SqlDatabase, Transaction, from_ts, placeholders, to_ts
+from bot.store.drivers.sql.repository import subscription_from_row
 from bot.store.records import Subscription
-from bot.store.sqlite import SqliteDatabase, from_ts, subscription_from_row, to_ts
 
 _OPEN = "('pending', 'sending')"
 _FINISHED = "('sent', 'skipped', 'failed')"
 
 
-def _placeholders(values: Sequence[Any]) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def _outbox_row(row: sqlite3.Row) -> OutboxRow:
+def _outbox_row(row: Row) -> OutboxRow:
     return OutboxRow(
         id=row["id"],
         key=row["key"],
@@ -64,22 +60,23 @@ def _draft_row(draft: OutboxDraft, row_id: int, now: datetime) -> OutboxRow:
     )
 
 
-class SqliteDeliveryStore:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlDeliveryStore:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     # lease ------------------------------------------------------------------------------------
     def acquire_lease(self, lease: Lease, now: datetime, ttl_seconds: int) -> bool:
+        """Take (or keep) the lease in one conditional upsert: of two sweepers racing for an expired lease,
+        the database lets exactly one update the row; the other's WHERE no longer holds and it gets nothing."""
         with self.db.write() as conn:
-            row = conn.execute("SELECT holder, expires_at FROM leases WHERE name = ?", (lease.name,)).fetchone()
-            if row is not None and row[0] != lease.holder and row[1] > to_ts(now):
-                return False
-            conn.execute(
+            row = conn.execute(
                 """INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
-                   ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at""",
-                (lease.name, lease.holder, to_ts(now) + ttl_seconds),
-            )
-        return True
+                   ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                   WHERE leases.holder = excluded.holder OR leases.expires_at <= ?
+                   RETURNING holder""",
+                (lease.name, lease.holder, to_ts(now) + ttl_seconds, to_ts(now)),
+            ).fetchone()
+        return row is not None
 
     def renew_lease(self, lease: Lease, now: datetime, ttl_seconds: int) -> bool:
         """Extend our lease; False if another sweeper took it over (ours had expired)."""
@@ -96,8 +93,7 @@ class SqliteDeliveryStore:
 
     def clear_expired_leases(self, now: datetime) -> list[tuple[str, str, datetime]]:
         with self.db.write() as conn:
-            rows = conn.execute("SELECT name, holder, expires_at FROM leases WHERE expires_at <= ?", (to_ts(now),)).fetchall()
-            conn.execute("DELETE FROM leases WHERE expires_at <= ?", (to_ts(now),))
+            rows = conn.execute("DELETE FROM leases WHERE expires_at <= ? RETURNING name, holder, expires_at", (to_ts(now),)).fetchall()
         return [(row[0], row[1], from_ts(row[2])) for row in rows]
 
     def release_lease(self, lease: Lease) -> None:
@@ -111,7 +107,7 @@ class SqliteDeliveryStore:
             return []
         rows = self.db.query(
             f"""SELECT * FROM subscriptions
-                WHERE active = 1 AND next_due_at <= ? AND platform IN ({_placeholders(platforms)})
+                WHERE active = 1 AND next_due_at <= ? AND platform IN ({placeholders(platforms)})
                 ORDER BY next_due_at LIMIT ?""",
             (to_ts(now), *platforms, limit),
         )
@@ -124,7 +120,7 @@ class SqliteDeliveryStore:
             f"""SELECT t.subscription_id AS timer_subscription, t.kind AS timer_kind, t.spec AS timer_spec,
                        t.next_due_at AS timer_due, s.*
                 FROM delivery_timers t LEFT JOIN subscriptions s ON s.id = t.subscription_id
-                WHERE t.next_due_at <= ? AND (s.id IS NULL OR s.platform IN ({_placeholders(platforms)}))
+                WHERE t.next_due_at <= ? AND (s.id IS NULL OR s.platform IN ({placeholders(platforms)}))
                 ORDER BY t.next_due_at LIMIT ?""",
             (to_ts(now), *platforms, limit),
         )
@@ -161,7 +157,7 @@ class SqliteDeliveryStore:
         return created
 
     @staticmethod
-    def _advance(conn: sqlite3.Connection, claim: Claim) -> bool:
+    def _advance(conn: Transaction, claim: Claim) -> bool:
         """Compare-and-set the schedule: only the sweeper that still sees ``expected_due`` may plan it."""
         expected = to_ts(claim.expected_due)
         if claim.timer is None:
@@ -184,24 +180,24 @@ class SqliteDeliveryStore:
         return cursor.rowcount > 0
 
     @staticmethod
-    def _insert_draft(conn: sqlite3.Connection, draft: OutboxDraft, now: datetime) -> int | None:
+    def _insert_draft(conn: Transaction, draft: OutboxDraft, now: datetime) -> int | None:
         d = draft.destination
         finished = to_ts(now) if draft.status not in OPEN_STATUSES else None
-        cursor = conn.execute(
+        row = conn.execute(
             """INSERT INTO outbox (key, kind, subscription_id, workspace_id, platform, channel_id, dest_kind, user_id,
                  local_date, due_at, status, next_attempt_at, error, payload, created_at, finished_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (key) DO NOTHING""",
+               ON CONFLICT (key) DO NOTHING RETURNING id""",
             (
                 draft.key, draft.kind, draft.subscription_id, d.workspace_id, d.platform, d.channel_id, d.kind, d.user_id,
                 draft.local_date.isoformat(), to_ts(draft.due_at), draft.status, to_ts(now), draft.note, draft.payload,
                 to_ts(now), finished,
             ),
-        )
-        return cursor.lastrowid if cursor.rowcount > 0 else None
+        ).fetchone()
+        return int(row[0]) if row is not None else None
 
     @staticmethod
-    def _apply_side_effects(conn: sqlite3.Connection, claim: Claim) -> None:
+    def _apply_side_effects(conn: Transaction, claim: Claim) -> None:
         if claim.quiz_instance is not None:
             q = claim.quiz_instance
             conn.execute(
@@ -212,7 +208,7 @@ class SqliteDeliveryStore:
         if claim.tip_view is not None and claim.quiz_instance is not None:
             v = claim.tip_view
             conn.execute(
-                "INSERT OR IGNORE INTO tip_views (workspace_id, user_id, tip_id, shown_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO tip_views (workspace_id, user_id, tip_id, shown_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (v.workspace_id, v.user_id, v.tip_id, to_ts(claim.quiz_instance.created_at)),
             )
         if claim.path_day is not None:
@@ -227,7 +223,7 @@ class SqliteDeliveryStore:
         rows = self.db.query(
             f"""SELECT * FROM outbox
                 WHERE status IN {_OPEN} AND next_attempt_at <= ? AND (next_attempt_at, id) > (?, ?)
-                  AND platform IN ({_placeholders(platforms)})
+                  AND platform IN ({placeholders(platforms)})
                 ORDER BY next_attempt_at, id LIMIT ?""",
             (to_ts(now), cursor_ts, cursor_id, *platforms, limit),
         )
@@ -252,23 +248,22 @@ class SqliteDeliveryStore:
                 )
             if not starting:
                 return gates
+            # A share lock on our lease row: a sweeper taking it over waits until these starts commit.
             held = lease is not None and conn.execute(
-                "SELECT 1 FROM leases WHERE name = ? AND holder = ? AND expires_at > ?", (lease.name, lease.holder, to_ts(lease_now or now))
+                "SELECT 1 FROM leases WHERE name = ? AND holder = ? AND expires_at > ?" + self.db.dialect.for_share,
+                (lease.name, lease.holder, to_ts(lease_now or now)),
             ).fetchone() is not None
             for row_id in starting:
-                gates[row_id] = self._start(conn, row_id, now) if held else "lease_lost"
+                gates[row_id] = self._start(conn, row_id, now, self.db.dialect.for_update) if held else "lease_lost"
         return gates
 
     @staticmethod
-    def _start(conn: sqlite3.Connection, row_id: int, now: datetime) -> AttemptGate:
-        row = conn.execute(
-            f"""SELECT o.status IN {_OPEN} AS open, s.active AS active FROM outbox o
-                LEFT JOIN subscriptions s ON s.id = o.subscription_id WHERE o.id = ?""",
-            (row_id,),
-        ).fetchone()
-        if row is None or not row[0]:
+    def _start(conn: Transaction, row_id: int, now: datetime, for_update: str) -> AttemptGate:
+        row = conn.execute("SELECT status, subscription_id FROM outbox WHERE id = ?" + for_update, (row_id,)).fetchone()
+        if row is None or row[0] not in OPEN_STATUSES:
             return "closed"
-        if not row[1]:
+        subscription = conn.execute("SELECT active FROM subscriptions WHERE id = ?", (row[1],)).fetchone()
+        if subscription is None or not subscription[0]:
             return "inactive"
         conn.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? WHERE id = ?",

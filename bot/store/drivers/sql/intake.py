@@ -1,4 +1,4 @@
-"""The intake's SQLite storage: one table, written in group commits, applied inside the use case's transaction."""
+"""The intake's storage in shared SQL: one table, written in group commits, applied inside the use case's transaction."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from bot.intake import IntakeRecord, IntakeState, OpenRequest
-from bot.store.sqlite import SqliteDatabase, from_ts, to_ts
+from bot.store.drivers.sql.database import SqlDatabase, from_ts, to_ts
 
 
-class SqliteIntakeStore:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlIntakeStore:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     def admit(self, records: Sequence[IntakeRecord], now: datetime) -> list[bool]:
@@ -21,8 +21,8 @@ class SqliteIntakeStore:
         with self.db.write(urgent=True) as conn:  # an acknowledgement is waiting on this commit
             return [
                 conn.execute(
-                    "INSERT OR IGNORE INTO intake (key, platform, kind, body, content_type, state, received_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    "INSERT INTO intake (key, platform, kind, body, content_type, state, received_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING",
                     (r.key, r.platform, r.kind, r.body, r.content_type, stamp, stamp),
                 ).rowcount == 1
                 for r in records
@@ -32,17 +32,18 @@ class SqliteIntakeStore:
     def unit_of_work(self) -> Iterator[Any]:
         """The request's effect and its intake mark, committed without waiting for an fsync.
 
-        The intake row was made durable (synchronous=FULL) before the ack, so it is the durability point:
+        The intake row was made durable (a synchronous commit) before the ack, so it is the durability point:
         should power fail before this commit reaches the disk, the effect is lost together with its mark,
         and the still-pending row applies it again on start. A process crash loses nothing either way
-        (WAL). Skipping the fsync here keeps the workers from holding the write lock through one, which is
-        what acknowledgements queue behind.
+        (SQLite's WAL, PostgreSQL's WAL with ``synchronous_commit = off``). Skipping the fsync here keeps
+        the workers from holding the write lock through one, which is what acknowledgements queue behind.
         """
         with self.db.write(fsync=False) as conn:
             yield conn
 
     def state_of(self, key: str) -> IntakeState | None:
-        rows = self.db.query("SELECT state FROM intake WHERE key = ?", (key,))
+        # Locked inside the unit of work: a second process applying the same key waits, then sees "applied".
+        rows = self.db.query("SELECT state FROM intake WHERE key = ?" + self.db.dialect.for_update, (key,))
         return cast(IntakeState, rows[0]["state"]) if rows else None
 
     def mark(self, key: str, state: IntakeState, now: datetime, response: dict[str, Any] | None = None) -> None:

@@ -1,11 +1,12 @@
-"""Operations on the database file: online backup and integrity check, safe while the bot runs."""
+"""Operations on a SQLite file: online backup and integrity check, safe while the bot runs."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime
 from pathlib import Path
+
+from bot.store.errors import StoreUnavailable
 
 
 def backup(source: str | Path, target: str | Path) -> int:
@@ -30,6 +31,8 @@ def backup(source: str | Path, target: str | Path) -> int:
 
     try:
         src.backup(dst, pages=1024, progress=progress)
+    except sqlite3.Error as error:
+        raise StoreUnavailable(f"backup failed: {error}") from error
     finally:
         dst.close()
         src.close()
@@ -42,19 +45,8 @@ def check(path: str | Path) -> list[str]:
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
         problems += [f"foreign key: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
+    except sqlite3.DatabaseError as error:
+        raise StoreUnavailable(f"{path}: not a usable SQLite database ({error})") from error
     finally:
         conn.close()
     return problems
-
-
-def clear_expired_leases(path: str | Path) -> list[tuple[str, str, datetime]]:
-    """Remove leases whose holder is gone (expired on the real clock), so the next sweep can run."""
-    from bot.clock import SystemClock
-    from bot.store.sqlite import SqliteDatabase
-    from bot.store.sqlite_delivery import SqliteDeliveryStore
-
-    db = SqliteDatabase(path)
-    try:
-        return SqliteDeliveryStore(db).clear_expired_leases(SystemClock().now())
-    finally:
-        db.close()

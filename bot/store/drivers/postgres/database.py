@@ -1,0 +1,178 @@
+"""PostgreSQL connections for the shared SQL: a psycopg 3 pool, one transaction per ``write()``, row locks.
+
+Connections are pooled (``psycopg_pool``) in autocommit mode; ``write()`` borrows one for the length of a
+transaction and keeps it on the thread, so a nested ``write()`` is a savepoint and a ``query()`` inside sees
+the transaction's own writes, exactly as the SQLite driver behaves. Isolation is PostgreSQL's default READ
+COMMITTED: the shared SQL never relies on whole-transaction serialisation; it takes the row locks its
+dialect names (``FOR UPDATE``, ``FOR SHARE``, a per-learner advisory lock) or writes with conditional
+upserts. A connection the server dropped is discarded by the pool's check, so a restarted server needs no
+bot restart; while it is down every call raises StoreUnavailable (the core's friendly "try again").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+import psycopg_pool
+
+from bot.store.drivers.sql.database import Dialect
+from bot.store.errors import StoreUnavailable
+
+POSTGRES = Dialect(
+    name="postgres",
+    for_update=" FOR UPDATE",
+    for_share=" FOR SHARE",
+    insertion_order="seq",
+    learner_lock="SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+)
+POOL_MAX = 24
+"""Enough for the Slack adapter's work and reply threads plus delivery; each process opens its own pool."""
+CONNECT_TIMEOUT_SECONDS = 5
+BORROW_TIMEOUT_SECONDS = 10.0
+
+
+class PgRow(Sequence[Any]):
+    """A row readable by position and by column name, like sqlite3.Row."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = tuple(values)
+        self._index = index
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def __repr__(self) -> str:
+        return f"PgRow({dict(zip(self._index, self._values, strict=True))!r})"
+
+
+def _row_factory(cursor: Any) -> Any:
+    description = cursor.description or []
+    index = {column.name: position for position, column in enumerate(description)}
+    return lambda values: PgRow(values, index)
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """The shared SQL's ``?`` placeholders in psycopg's ``%s`` style (literal ``%`` doubled first)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+_UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, psycopg.errors.InternalError_, psycopg_pool.PoolTimeout)
+
+
+def unavailable(error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"database unavailable: {error.__class__.__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}")
+
+
+class PgTransaction:
+    """The open transaction's connection, speaking the shared SQL's placeholders."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
+        return self.conn.execute(translate(sql), tuple(params))
+
+
+class PostgresDatabase:
+    dialect = POSTGRES
+
+    def __init__(self, conninfo: str, max_size: int = POOL_MAX) -> None:
+        self.conninfo = conninfo
+        self._local = threading.local()
+        self.pool: psycopg_pool.ConnectionPool[Any] = psycopg_pool.ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=max_size,
+            kwargs={"autocommit": True, "row_factory": _row_factory, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            check=psycopg_pool.ConnectionPool.check_connection,
+            timeout=BORROW_TIMEOUT_SECONDS,
+            open=False,
+            name="aipm",
+        )
+        try:
+            self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS * 2)
+        except psycopg_pool.PoolTimeout as error:
+            self.pool.close()
+            raise StoreUnavailable(f"database unavailable: cannot connect ({error})") from error
+
+    def _current(self) -> psycopg.Connection[Any] | None:
+        return getattr(self._local, "conn", None)
+
+    @contextmanager
+    def write(self, urgent: bool = False, fsync: bool = True) -> Generator[PgTransaction, None, None]:
+        """One transaction (a savepoint when nested on this thread). ``urgent`` needs no lane here: writers
+        never queue on a global lock. ``fsync=False`` commits without waiting for the WAL flush."""
+        conn = self._current()
+        if conn is not None:
+            with conn.transaction():
+                yield PgTransaction(conn)
+            return
+        try:
+            with self.pool.connection() as conn:
+                self._local.conn = conn
+                try:
+                    with conn.transaction():
+                        if not fsync:
+                            conn.execute("SET LOCAL synchronous_commit = off")
+                        yield PgTransaction(conn)
+                finally:
+                    self._local.conn = None
+        except psycopg.IntegrityError:
+            raise
+        except _UNAVAILABLE as error:
+            raise unavailable(error) from error
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        conn = self._current()
+        if conn is not None:
+            return list(conn.execute(translate(sql), tuple(params)).fetchall())
+        try:
+            with self.pool.connection() as borrowed:
+                return list(borrowed.execute(translate(sql), tuple(params)).fetchall())
+        except _UNAVAILABLE as error:
+            raise unavailable(error) from error
+
+    def health_problem(self) -> str | None:
+        try:
+            with self.write() as tx:
+                tx.execute(
+                    "INSERT INTO health_probe (id, at) VALUES (1, CAST(EXTRACT(EPOCH FROM now()) AS BIGINT)) "
+                    "ON CONFLICT (id) DO UPDATE SET at = excluded.at"
+                )
+        except StoreUnavailable as error:
+            return str(error)
+        return None
+
+    def after_bulk_copy(self, tx: PgTransaction, tables: Sequence[str]) -> None:
+        """Move each identity sequence past the ids a copy inserted, so the next insert gets a fresh id."""
+        identity = {row[0] for row in tx.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND column_name = 'id' AND is_identity = 'YES'"
+        ).fetchall()}
+        for table in tables:
+            if table in identity:
+                tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+
+    def close(self) -> None:
+        self.pool.close()
