@@ -19,8 +19,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot adapters app tests bench
 	$(BIN)/mypy
 
+# Two passes: everything on SQLite (the contract suite runs on both drivers), then the end-to-end suites again
+# on a throwaway PostgreSQL cluster (skipped in one line where PostgreSQL is not installed, except under CI).
+PG_PASS := tests/slack tests/discord tests/delivery tests/faults/test_kill9.py
+
 unit: $(STAMP)
 	$(BIN)/pytest -q
+	AIPM_TEST_DB=postgres $(BIN)/pytest -q -p no:cacheprovider $(PG_PASS)
 
 test: lint unit
 

@@ -50,6 +50,7 @@ def serve(args: argparse.Namespace) -> int:
     except StoreUnavailable as error:
         print(f"The database cannot be opened, so the bot would lose what users send it: {error}", file=sys.stderr)
         return 2
+    log.info("database: %s", core.store.url.redacted())  # never the password
     problem = core.store.health_problem()
     if problem:
         print(f"The database at {core.store.url.redacted()} cannot be written, so the bot would lose what users send it: {problem}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -13,7 +14,11 @@ from bot.clock import FixedClock
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.messages import Button, Reply
 from bot.service import CompanionService, Context
+from bot.store import Store
+from bot.store.drivers import open_store
 from bot.store.drivers.sqlite import SqliteRepository
+from tests.databases import database_under_test, fresh_database_url, require_postgres
+from tests.pg_server import PostgresServer, shared_server, why_unavailable
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
@@ -73,3 +78,33 @@ class Chat:
 def chat(service: CompanionService) -> Chat:
     ctx = Context(workspace_id="T1", platform="console", user_id="U1", display_name="Ada", channel_id="C1")
     return Chat(service, ctx)
+
+
+# PostgreSQL --------------------------------------------------------------------------------------
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh database for one test: a SQLite file, or (``AIPM_TEST_DB=postgres``) a new PostgreSQL database."""
+    return fresh_database_url(tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same test on every driver: the contract suite's fixture."""
+    store = open_store(fresh_database_url(tmp_path, "contract.db", driver=request.param))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> PostgresServer:
+    """The session's throwaway PostgreSQL cluster (skipped where PostgreSQL is missing, except under CI)."""
+    require_postgres()
+    return shared_server()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The PostgreSQL pass of ``make test`` ends at once, in one line, where PostgreSQL cannot run (not under CI)."""
+    if database_under_test() == "postgres" and not os.environ.get("CI"):
+        reason = why_unavailable()
+        if reason is not None:
+            pytest.exit(f"skipping the PostgreSQL pass: {reason}", returncode=0)

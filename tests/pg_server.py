@@ -115,3 +115,17 @@ class PostgresServer:
             check=False, capture_output=True,
         )
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+_shared: PostgresServer | None = None
+
+
+def shared_server() -> PostgresServer:
+    """The session's one cluster, started on first use and stopped when the test process exits."""
+    global _shared
+    if _shared is None:
+        import atexit
+
+        _shared = PostgresServer.start()
+        atexit.register(_shared.stop)
+    return _shared

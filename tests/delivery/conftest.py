@@ -17,9 +17,12 @@ from bot.delivery_config import DeliveryConfig
 from bot.delivery_report import SweepReport
 from bot.messages import ACTION_ANSWER, Reply
 from bot.service import CompanionService, Context
+from bot.store import Store
+from bot.store.drivers import open_store
 from bot.store.drivers.sql.delivery import SqlDeliveryStore
-from bot.store.drivers.sqlite import SqliteRepository
+from bot.store.drivers.sql.repository import SqlRepository
 from bot.store.records import Subscription
+from tests.databases import fresh_database_url
 from tests.delivery.fakes import FakeMessenger, VirtualTime
 
 T = TypeVar("T")
@@ -34,22 +37,25 @@ async def inline(work: Callable[[], T]) -> T:
 
 @dataclass
 class World:
-    path: Path
+    path: str
+    """The database URL (a SQLite file, or a PostgreSQL database on the second pass)."""
     curriculum: Curriculum
     clock: FixedClock
     messenger: FakeMessenger
     time: VirtualTime
-    repos: list[SqliteRepository] = field(default_factory=list)
+    stores: list[Store] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.repo = self.open_repo()
         self.service = CompanionService(self.repo, self.curriculum, self.clock)
         self.store = SqlDeliveryStore(self.repo.db)
 
-    def open_repo(self) -> SqliteRepository:
-        repo = SqliteRepository(self.path)
-        self.repos.append(repo)
-        return repo
+    def open_repo(self) -> SqlRepository:
+        """The repository of a new store on the same database: another process's connections."""
+        store = open_store(self.path)
+        self.stores.append(store)
+        assert isinstance(store.repo, SqlRepository)
+        return store.repo
 
     def delivery(self, config: DeliveryConfig | None = None, store: Any = None, fresh_process: bool = False, **kwargs: Any) -> Delivery:
         """A sweeper; ``fresh_process`` opens its own connections, as a restarted process would."""
@@ -114,15 +120,15 @@ class World:
         return found
 
     def close(self) -> None:
-        for repo in self.repos:
-            repo.close()
+        for store in self.stores:
+            store.close()
 
 
 @pytest.fixture
 def world(tmp_path: Path, curriculum: Curriculum) -> Iterator[World]:
     clock = FixedClock(MONDAY)
     time = VirtualTime()
-    made = World(tmp_path / "delivery.db", curriculum, clock, FakeMessenger(clock, time=time), time)
+    made = World(fresh_database_url(tmp_path, "delivery.db"), curriculum, clock, FakeMessenger(clock, time=time), time)
     yield made
     made.close()
 

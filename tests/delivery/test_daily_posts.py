@@ -10,6 +10,7 @@ from bot.delivery_plan import occurrences_until
 from bot.messages import Image
 from bot.posts import daily_material
 from bot.service import Context
+from tests.databases import sqlite_only
 from tests.delivery.conftest import MONDAY, World
 from tests.delivery.fakes import Post
 
@@ -119,6 +120,7 @@ def _plans(conn: sqlite3.Connection, statements: list[str], table: str) -> list[
     return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
 
 
+@sqlite_only
 def test_due_work_is_found_with_one_indexed_query_each(world: World) -> None:
     for i in range(30):
         world.subscribe_channel(f"C{i}", "09:00 UTC")

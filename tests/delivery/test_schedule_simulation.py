@@ -60,7 +60,7 @@ def _next_due(world: World) -> datetime:
     row = world.repo.db.query(
         """SELECT MIN(due) AS due FROM (
              SELECT MIN(next_due_at) AS due FROM subscriptions WHERE active = 1
-             UNION ALL SELECT MIN(next_due_at) FROM delivery_timers)"""
+             UNION ALL SELECT MIN(next_due_at) FROM delivery_timers) AS due_times"""
     )[0]
     return from_ts(row["due"])
 

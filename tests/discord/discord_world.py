@@ -26,8 +26,9 @@ from bot.config import Settings
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.service import CompanionService
 from bot.store import Store
+from bot.store.drivers import open_store
 from bot.store.drivers.sql.repository import SqlRepository
-from bot.store.drivers.sqlite import SqliteStore
+from tests.databases import fresh_database_url
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -45,7 +46,7 @@ def load_test_curriculum() -> Curriculum:
 @dataclass
 class World:
     fake: FakeDiscord
-    db_path: Path
+    db_path: Path | str
     content: Curriculum
     clock: FixedClock
     guild_id: int | None = None
@@ -58,7 +59,7 @@ class World:
     # the bot -------------------------------------------------------------------------------------
     async def start_bot(self) -> DiscordRunner:
         """A fresh core (new repository on the same file) and a fresh client, as after a process restart."""
-        store = SqliteStore(self.db_path)
+        store = open_store(str(self.db_path))
         self._stores.append(store)
         settings = Settings(discord_token=SecretStr(TOKEN), discord_api_url=self.fake.api_url, discord_guild_id=self.guild_id)
         self.core = Core(settings, store, store.repo, self.content, self.clock, self.service_type(store.repo, self.content, self.clock))
@@ -134,7 +135,7 @@ async def discord_world(
     saved_base = Route.BASE
     fake = FakeDiscord()
     await fake.start()
-    world = World(fake, tmp_path / "t.db", load_test_curriculum(), FixedClock(START), guild_id, defer_after, service_type)
+    world = World(fake, fresh_database_url(tmp_path, "t.db"), load_test_curriculum(), FixedClock(START), guild_id, defer_after, service_type)
     try:
         await world.start_bot()
         yield world

@@ -27,6 +27,7 @@ from adapters.discord.client import UNKNOWN_COMMAND
 from bot.clock import FixedClock
 from bot.messages import Image, Reply, Section
 from bot.service import CompanionService, Context
+from tests.databases import fresh_database_url
 
 FAST = 0.05  # seconds before the bridge defers, for the slow-core tests
 PNG = b"\x89PNG\r\n\x1a\nchart"
@@ -249,7 +250,7 @@ async def test_a_rejected_token_stops_the_adapter_with_advice_and_without_echoin
     caplog.set_level(logging.DEBUG)
     fake = FakeDiscord(token="the-token-discord-expects")
     await fake.start()
-    world = World(fake, tmp_path / "t.db", load_test_curriculum(), FixedClock(START))
+    world = World(fake, fresh_database_url(tmp_path, "t.db"), load_test_curriculum(), FixedClock(START))
     try:
         with pytest.raises(AssertionError, match="did not become ready"):
             await world.start_bot()

@@ -21,8 +21,9 @@ from bot.delivery import Delivery
 from bot.messages import ACTION_ANSWER, Reply
 from bot.ports import Destination
 from bot.service import CompanionService, Context
+from bot.store.drivers import open_store
 from bot.store.drivers.sql.delivery import SqlDeliveryStore
-from bot.store.drivers.sqlite import SqliteRepository
+from bot.store.drivers.sql.repository import SqlRepository
 from bot.store.records import Subscription
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "content"
@@ -59,7 +60,7 @@ class FilePlatform:
         return idempotency_key if idempotency_key in self.log.read_text(encoding="utf-8").split() else None
 
 
-def subscribe_channels(repo: SqliteRepository, clock: Clock) -> None:
+def subscribe_channels(repo: SqlRepository, clock: Clock) -> None:
     now = clock.now()
     repo.ensure_workspace("T1", PLATFORM, "Load", now)
     for index in range(CHANNELS):
@@ -70,12 +71,14 @@ def subscribe_channels(repo: SqliteRepository, clock: Clock) -> None:
         ))
 
 
-def delivery_for(service: CompanionService, repo: SqliteRepository, platform: FilePlatform) -> Delivery:
+def delivery_for(service: CompanionService, repo: SqlRepository, platform: FilePlatform) -> Delivery:
     return Delivery(service, SqlDeliveryStore(repo.db), {PLATFORM: platform})
 
 
 def main(db_path: str, platform_log: str, learners: int = 50) -> None:
-    repo = SqliteRepository(db_path)
+    store = open_store(db_path)
+    repo = store.repo
+    assert isinstance(repo, SqlRepository)
     service = CompanionService(repo, load_curriculum(FIXTURES, CoursePolicy.relaxed()), SystemClock())
     subscribe_channels(repo, service.clock)
     out_lock = threading.Lock()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -42,8 +41,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def core(tmp_path: Path, settings: Settings, clock: FixedClock) -> Iterator[Core]:
-    built = build_core(settings, db=tmp_path / "t.db", clock=clock, content=load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()))
+def core(database_url: str, settings: Settings, clock: FixedClock) -> Iterator[Core]:
+    built = build_core(settings, db=database_url, clock=clock, content=load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()))
     yield built
     built.store.close()
 

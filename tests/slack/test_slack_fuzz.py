@@ -37,7 +37,7 @@ LEAK = re.compile(
 # Rows that only a valid command may add (quiz_instances only for a valid quiz), compared around every example.
 STATE_TABLES = ("answers", "cards", "activity", "subscriptions", "quiz_instances")
 # Rejected requests must not even create a learner, a workspace or a dedupe key.
-ALL_TABLES = (*STATE_TABLES, "tip_views", "learners", "workspaces", "slack_processed")
+ALL_TABLES = (*STATE_TABLES, "tip_views", "learners", "workspaces")
 ALLOWED_STATUS = {200, 400, 401, 404}
 SLASH_FIELDS = ("command", "team_id", "user_id", "channel_id", "response_url")
 FORM = "application/x-www-form-urlencoded"

@@ -25,6 +25,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from bot.intake import IntakeRecord
+from tests.databases import sqlite_only
 
 
 def test_a_replayed_signed_slash_command_runs_once(slack: SlackClient, fake: FakeSlackApi, finished: FinishedLog, count: Callable[[str], int]) -> None:
@@ -114,6 +115,7 @@ def test_a_learner_whose_first_profile_look_up_failed_gets_their_zone_later(slac
     assert (learner.tz, learner.tz_source) == ("Asia/Kolkata", "platform")
 
 
+@sqlite_only
 def test_the_database_and_its_wal_are_private_to_the_owner(core: Core, slack: SlackClient) -> None:
     slack.send("streak")
     for suffix in ("", "-wal", "-shm"):
@@ -121,6 +123,7 @@ def test_the_database_and_its_wal_are_private_to_the_owner(core: Core, slack: Sl
         assert mode & 0o077 == 0, f"{core.store.url.target}{suffix} is {oct(mode)}"
 
 
+@sqlite_only
 def test_healthz_says_503_with_a_reason_while_the_database_refuses_writes(tmp_path: Path, fake: FakeSlackApi, settings: Settings, clock: FixedClock) -> None:
     core = build_core(settings, db=tmp_path / "h.db", clock=clock, content=load_curriculum(FIXTURE_CONTENT, CoursePolicy.relaxed()))
     core.repo.db.busy_timeout_ms = 50

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -24,6 +23,8 @@ from typing import Any
 import pytest
 from slack_fake_api import FakeSlackApi
 from slack_harness import FIXTURE_CONTENT, SIGNING_SECRET, SlackClient, button
+
+from bot.store.drivers import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = 120
@@ -38,11 +39,11 @@ def fake() -> Iterator[FakeSlackApi]:
 
 
 @contextmanager
-def serve(db: Path, fake: FakeSlackApi) -> Iterator[tuple[subprocess.Popen[str], SlackClient]]:
+def serve(db: str, fake: FakeSlackApi) -> Iterator[tuple[subprocess.Popen[str], SlackClient]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "AIPM_"))}
     env.update({
         "SLACK_BOT_TOKEN": "xoxb-kill9-test-token", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.base_url,
-        "PORT": "0", "HOST": "127.0.0.1", "AIPM_DB": str(db), "AIPM_CONTENT_DIR": str(FIXTURE_CONTENT), "AIPM_CONTENT_POLICY": "relaxed",
+        "PORT": "0", "HOST": "127.0.0.1", "AIPM_DATABASE_URL": str(db), "AIPM_CONTENT_DIR": str(FIXTURE_CONTENT), "AIPM_CONTENT_POLICY": "relaxed",
     })
     process = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
@@ -63,16 +64,16 @@ def serve(db: Path, fake: FakeSlackApi) -> Iterator[tuple[subprocess.Popen[str],
             process.wait(timeout=30)
 
 
-def stored_answers(db: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db)
+def stored_answers(db: str) -> list[tuple[str, str]]:
+    store = open_store(db)
     try:
-        return [(u, i) for u, i in conn.execute("SELECT user_id, instance_id FROM answers")]
+        return [(u, i) for u, i in store.repo.db.query("SELECT user_id, instance_id FROM answers")]  # type: ignore[attr-defined]
     finally:
-        conn.close()
+        store.close()
 
 
-def test_every_click_acknowledged_before_a_kill_is_stored_exactly_once(tmp_path: Path, fake: FakeSlackApi) -> None:
-    db = tmp_path / "kill.db"
+def test_every_click_acknowledged_before_a_kill_is_stored_exactly_once(database_url: str, fake: FakeSlackApi) -> None:
+    db = database_url
     clicks: list[tuple[str, str, dict[str, Any], str]] = []  # user, instance, payload, response id
     with serve(db, fake) as (process, slack):
         for n in range(LEARNERS):

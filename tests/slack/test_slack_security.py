@@ -12,7 +12,7 @@ import pytest
 from slack_fake_api import FakeSlackApi
 from slack_harness import SlackClient, post, sign
 
-TABLES = ("workspaces", "learners", "quiz_instances", "answers", "slack_processed")
+TABLES = ("workspaces", "learners", "quiz_instances", "answers")
 
 
 def _nothing_stored(count: Callable[[str], int], fake: FakeSlackApi) -> None:

@@ -18,15 +18,19 @@ class SqlIntakeStore:
 
     def admit(self, records: Sequence[IntakeRecord], now: datetime) -> list[bool]:
         stamp = to_ts(now)
+        # Keys go in sorted: two processes admitting overlapping batches then wait on each other's keys in one
+        # order, never in a cycle (a deadlock would refuse both batches; Slack would retry, but late).
+        order = sorted(range(len(records)), key=lambda i: records[i].key)
+        inserted = [False] * len(records)
         with self.db.write(urgent=True) as conn:  # an acknowledgement is waiting on this commit
-            return [
-                conn.execute(
+            for i in order:
+                r = records[i]
+                inserted[i] = conn.execute(
                     "INSERT INTO intake (key, platform, kind, body, content_type, state, received_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING",
                     (r.key, r.platform, r.kind, r.body, r.content_type, stamp, stamp),
                 ).rowcount == 1
-                for r in records
-            ]
+        return inserted
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Any]:

@@ -261,8 +261,8 @@ class SqlRepository:
                 """INSERT INTO cards (workspace_id, user_id, question_id, state, due_at, reps, lapses, last_correct)
                    VALUES (?, ?, ?, ?, ?, 1, ?, ?)
                    ON CONFLICT (workspace_id, user_id, question_id) DO UPDATE SET
-                     state = excluded.state, due_at = excluded.due_at, reps = reps + 1,
-                     lapses = lapses + excluded.lapses, last_correct = excluded.last_correct""",
+                     state = excluded.state, due_at = excluded.due_at, reps = cards.reps + 1,
+                     lapses = cards.lapses + excluded.lapses, last_correct = excluded.last_correct""",
                 (
                     answer.workspace_id, answer.user_id, answer.question_id, card.state_json, to_ts(card.due_at),
                     0 if answer.correct else 1, int(answer.correct),
@@ -271,7 +271,7 @@ class SqlRepository:
             conn.execute(
                 """INSERT INTO activity (workspace_id, user_id, local_date, answered, correct) VALUES (?, ?, ?, 1, ?)
                    ON CONFLICT (workspace_id, user_id, local_date) DO UPDATE SET
-                     answered = answered + 1, correct = correct + excluded.correct""",
+                     answered = activity.answered + 1, correct = activity.correct + excluded.correct""",
                 (answer.workspace_id, answer.user_id, answer.local_date.isoformat(), int(answer.correct)),
             )
         return True
