@@ -20,6 +20,7 @@ from slack_harness import post, sign
 ROOT = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-1234567890-0987654321-SeRvEpRoCeSsToKeNvAlUe"
 SIGNING_SECRET = "serve-process-signing-secret-5f1e0c9a"
+DB_PASSWORD = "db-pass-7c41e9"
 
 
 @pytest.fixture
@@ -29,11 +30,13 @@ def fake() -> Iterator[FakeSlackApi]:
     api.stop()
 
 
-def test_serve_process_end_to_end_without_leaking_secrets(tmp_path: Path, fake: FakeSlackApi) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+def test_serve_process_end_to_end_without_leaking_secrets(database_url: str, fake: FakeSlackApi) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "AIPM_"))}
+    # On the PostgreSQL pass the URL carries a password (the test cluster trusts local users, so any works).
+    url = database_url.replace("postgresql://postgres@", f"postgresql://postgres:{DB_PASSWORD}@")
     env.update({
         "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.base_url,
-        "PORT": "0", "HOST": "127.0.0.1", "AIPM_DB": str(tmp_path / "serve.db"),
+        "PORT": "0", "HOST": "127.0.0.1", "AIPM_DATABASE_URL": url,
     })
     process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "-v", "serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -78,6 +81,8 @@ def test_serve_process_end_to_end_without_leaking_secrets(tmp_path: Path, fake: 
     assert "started slack adapter" in captured
     assert BOT_TOKEN not in captured
     assert SIGNING_SECRET not in captured
+    assert DB_PASSWORD not in captured
+    assert '"database: ' in captured
     assert "SeRvEpRoCeSs" not in captured
 
 
