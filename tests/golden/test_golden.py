@@ -270,3 +270,19 @@ def test_the_scheduled_posts_are_unchanged(fresh: Callable[[], tuple[CompanionSe
                     out.append(f"> click B as {who.user_id}\n{neutral(service.handle_action(who, answer.action_id, answer.value))}")
             seen = len(messenger.posts)
     compare("delivery.txt", "\n\n".join(out) + "\n")
+
+
+def test_the_discord_command_tree_is_unchanged(curriculum: Curriculum) -> None:
+    """What Discord shows in its command picker: every subcommand, option, choice and description."""
+    from discord import Client, Intents, app_commands
+
+    from adapters.discord.bridge import CoreBridge
+    from adapters.discord.commands import build_aipm_group
+
+    async def tree_json() -> str:
+        client = Client(intents=Intents.none())
+        tree = app_commands.CommandTree(client)
+        group = build_aipm_group(CoreBridge(None), curriculum)  # type: ignore[arg-type]
+        return json.dumps(group.to_dict(tree), ensure_ascii=False, indent=1, sort_keys=True)
+
+    compare("discord_tree.json", asyncio.run(tree_json()) + "\n")
