@@ -78,7 +78,7 @@ class Delivery:
         self.sleep = sleep
         self.offload = offload
         self.pacer = Pacer(self.config.limits, monotonic, sleep, self.config.headroom)
-        self.planner = Planner(service, store, self.config)
+        self.planner = Planner(service.deps, store, self.config)
         self.lease = Lease(LEASE_NAME, holder or default_holder())
         self.lease_clock = lease_clock or self.clock
         self._renewed_at: datetime | None = None
