@@ -17,10 +17,11 @@ from discord.http import Route
 from adapters.discord.bridge import DEFER_AFTER, CoreBridge
 from adapters.discord.client import CompanionClient
 from adapters.discord.messenger import DiscordMessenger
+from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Curriculum
+from bot.context import Companion
 from bot.intake import Intake, OpenRequest
-from bot.service import CompanionService
 from bot.store.sqlite_intake import SqliteIntakeStore
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,9 @@ class CoreParts(Protocol):
     @property
     def content(self) -> Curriculum: ...
     @property
-    def service(self) -> CompanionService: ...
+    def clock(self) -> Clock: ...
+    @property
+    def service(self) -> Companion: ...
 
 
 def use_api_base(url: str | None) -> None:
@@ -59,7 +62,7 @@ class DiscordRunner:
         self._settings = core.settings
         self._content = core.content
         repo = getattr(core, "repo", None)
-        self.intake = Intake(SqliteIntakeStore(repo.db), core.service.clock) if repo is not None else None
+        self.intake = Intake(SqliteIntakeStore(repo.db), core.clock) if repo is not None else None
         self.bridge = CoreBridge(core.service, defer_after=defer_after, intake=self.intake)
         self.messenger = DiscordMessenger()
         self.ready = threading.Event()
