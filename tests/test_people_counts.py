@@ -83,7 +83,7 @@ def test_review_stats_and_home_state_the_same_total_when_more_are_due_than_the_c
     assert review_total(review.text) == QUESTIONS
     assert stats_total(stats.text) == QUESTIONS
     assert review_total(home.text) == QUESTIONS
-    assert review.meta["due"] == stats.meta["due"] == home.meta["due"] == str(QUESTIONS)
+    assert review.counts.reviews_due == stats.counts.reviews_due == home.counts.reviews_due == QUESTIONS
 
 
 def test_a_batch_under_the_cap_does_not_claim_to_be_partial(chat: Chat, clock: FixedClock) -> None:

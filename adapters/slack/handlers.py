@@ -73,7 +73,7 @@ def click_response(reply: Reply) -> dict[str, Any]:
 
 
 def _refreshes_home(reply: Reply) -> bool:
-    return reply.kind == "answer" and reply.meta.get("already") != "1"
+    return reply.answer is not None and not reply.answer.already
 
 
 

@@ -38,4 +38,4 @@ def greeting_reply(mood: str, name: str = "") -> Reply:
 def with_tz_hint(reply: Reply) -> Reply:
     """A first reply to a learner whose zone nobody could tell us says how to set it."""
     hint = Section(text=TZ_HINT)
-    return replace(reply, sections=(*reply.sections, hint), text=f"{reply.text}\n{hint.text}", meta={**reply.meta, "tz_hint": "1"})
+    return replace(reply, sections=(*reply.sections, hint), text=f"{reply.text}\n{hint.text}", tz_hint=True)

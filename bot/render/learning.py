@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.content import Question, Tip
-from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ, Button, Reply, Section, error_reply
+from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ, AnswerOutcome, Button, Reply, Section, error_reply
 from bot.streaks import StreakState
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
@@ -99,13 +99,13 @@ def answer_reply(
     text = "\n".join([*lines, footer])
     return Reply(
         text=text, kind="answer", sections=sections, private=private, replace_original=replace_original,
-        meta={"correct": "1" if correct else "0", "letter": letter},
+        answer=AnswerOutcome(letter, correct),
     )
 
 
 def already_answered_reply(previous: str) -> Reply:
     text = f"You already answered this quiz (you chose {previous}), so nothing changed. Send `quiz` for another."
-    return Reply(text=text, kind="answer", sections=(Section(text=text),), private=True, meta={"already": "1", "letter": previous})
+    return Reply(text=text, kind="answer", sections=(Section(text=text),), private=True, answer=AnswerOutcome(previous, None, already=True))
 
 
 def reviews_due_text(total: int) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.content import Tip
-from bot.messages import ACTION_NEXT_TIP, ACTION_START_QUIZ, Button, Image, Reply, Section
+from bot.messages import ACTION_NEXT_TIP, ACTION_START_QUIZ, Button, Counts, Image, Reply, Section
 from bot.render.learning import reviews_due_text, tip_section
 from bot.render.topics import topic_title
 from bot.store.records import LeaderRow
@@ -27,7 +27,7 @@ def streak_reply(state: StreakState) -> Reply:
     text = streak_line(state)
     if state.frozen_days:
         text += f"\nA freeze saved your streak on {', '.join(d.strftime('%a %d %b') for d in state.frozen_days[-2:])}."
-    return Reply(text=text, kind="streak", sections=(Section(title="Your streak", text=text),), meta={"current": str(state.current), "best": str(state.best)})
+    return Reply(text=text, kind="streak", sections=(Section(title="Your streak", text=text),), counts=Counts(streak=state.current, best_streak=state.best))
 
 
 def stats_reply(
@@ -46,7 +46,7 @@ def stats_reply(
         text=text, kind="stats",
         sections=(Section(title="Your stats", text="\n".join(lines)), Section(title="Accuracy by topic", text=topic_text)),
         image=card,
-        meta={"answered": str(answered), "correct": str(correct), "due": str(due)},
+        counts=Counts(answered=answered, correct=correct, reviews_due=due),
     )
 
 
@@ -73,4 +73,4 @@ def home_reply(state: StreakState, due: int, tip: Tip, track_title: str) -> Repl
         ),
     )
     text = "\n".join(s.text for s in sections)
-    return Reply(text=text, kind="home", sections=sections, meta={"due": str(due), "streak": str(state.current)})
+    return Reply(text=text, kind="home", sections=sections, counts=Counts(reviews_due=due, streak=state.current))

@@ -52,7 +52,7 @@ def subscribed(in_dm: bool, track_title: str, hhmm: str, zone: str, days: str, f
         f"Subscribed {where} to **{track_title}**: a tip and a quiz at {hhmm} {zone}, "
         f"{days}. First post: {first:%a %d %b %H:%M}. Send `unsubscribe` to stop."
     )
-    return Reply(text=text, kind="subscribe", sections=(Section(text=text),), private=True, meta={"next_due_at": first.isoformat()})
+    return Reply(text=text, kind="subscribe", sections=(Section(text=text),), private=True, next_due_at=first)
 
 
 def unsubscribed(changed: bool) -> Reply:
