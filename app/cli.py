@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.content_cli import add_content_commands
-from bot.config import load_settings
+from app.settings import load_settings
 from bot.content import ContentError
 
 

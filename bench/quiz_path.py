@@ -24,9 +24,9 @@ from typing import Any
 from pydantic import SecretStr
 
 from adapters.slack.runner import SlackRunner
+from app.settings import Settings
 from app.wiring import build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ from bot.delivery_dispatch import Dispatcher
 from bot.delivery_pacing import Monotonic, Pacer, Sleep
 from bot.delivery_plan import Planner
 from bot.delivery_report import NullObserver, PostOutcome, SweepObserver, SweepReport
-from bot.ports import Messenger
+from bot.ports import Messenger, PlatformLimits
 from bot.service import CompanionService
 from bot.store.delivery_store import Claim, DeliveryStore, Lease, OutboxRow
 from bot.store.repository import StoreUnavailable
@@ -44,6 +44,14 @@ PLANNING_RETRY = timedelta(hours=1)
 
 async def to_thread(work: Callable[[], list[OutboxRow] | None]) -> list[OutboxRow] | None:
     return await asyncio.to_thread(work)
+
+
+def pacing_limits(config: DeliveryConfig, messengers: Mapping[str, Messenger]) -> Mapping[str, PlatformLimits]:
+    """The configured limits, or else the ones each platform's messenger states."""
+    if config.limits is not None:
+        return config.limits
+    found = {platform: getattr(messenger, "limits", None) for platform, messenger in messengers.items()}
+    return {platform: limits for platform, limits in found.items() if limits is not None}
 
 
 def default_holder() -> str:
@@ -77,7 +85,7 @@ class Delivery:
         self.observer: SweepObserver = observer or NullObserver()
         self.sleep = sleep
         self.offload = offload
-        self.pacer = Pacer(self.config.limits, monotonic, sleep, self.config.headroom)
+        self.pacer = Pacer(pacing_limits(self.config, self.messengers), monotonic, sleep, self.config.headroom)
         self.planner = Planner(service.deps, store, self.config)
         self.lease = Lease(LEASE_NAME, holder or default_holder())
         self.lease_clock = lease_clock or self.clock

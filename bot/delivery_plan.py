@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 
 def outbox_key(kind: PostKind, subscription_id: int, day: date) -> str:
-    """Unique per (subscription, local date, kind), and short enough for Discord's 25-character nonce."""
+    """Unique per (subscription, local date, kind). A platform that bounds what a message can carry derives a
+    token of its own from the key (see each adapter's messenger)."""
     return f"{kind}:{subscription_id}:{day:%Y%m%d}"
 
 

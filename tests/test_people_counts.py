@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from app.settings import Settings
 from app.wiring import Core, build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from bot.store.sqlite import SqliteRepository
 from tests.conftest import FIXTURE_CONTENT, START, Chat

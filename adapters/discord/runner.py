@@ -17,8 +17,8 @@ from discord.http import Route
 from adapters.discord.bridge import DEFER_AFTER, CoreBridge
 from adapters.discord.client import CompanionClient
 from adapters.discord.messenger import DiscordMessenger
+from adapters.discord.settings import DiscordSettings
 from bot.clock import Clock
-from bot.config import Settings
 from bot.content import Curriculum
 from bot.context import Companion
 from bot.intake import Intake, OpenRequest
@@ -33,7 +33,7 @@ class CoreParts(Protocol):
     """What the runner needs from ``app.wiring.Core`` (kept structural so adapters never import the app)."""
 
     @property
-    def settings(self) -> Settings: ...
+    def settings(self) -> DiscordSettings: ...
     @property
     def content(self) -> Curriculum: ...
     @property

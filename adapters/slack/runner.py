@@ -28,8 +28,8 @@ from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAu
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.migrations import slack_migrations
 from adapters.slack.payloads import INTAKE_HEADER, parse_body
+from adapters.slack.settings import SlackSettings
 from bot.clock import Clock
-from bot.config import Settings
 from bot.context import Companion
 from bot.intake import Intake, OpenRequest
 from bot.store.sqlite import SqliteRepository
@@ -60,7 +60,7 @@ class CoreParts(Protocol):
     """What the runner needs from ``app.wiring.Core`` (structural, so the adapter never imports the app)."""
 
     @property
-    def settings(self) -> Settings: ...
+    def settings(self) -> SlackSettings: ...
     @property
     def repo(self) -> SqliteRepository: ...
     @property
