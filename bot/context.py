@@ -27,6 +27,11 @@ class Context:
     platform_tz: str | None = None
     workspace_name: str = ""
 
+    @property
+    def in_private(self) -> bool:
+        """A direct message, or a request with no channel at all (the App Home): as private as a DM."""
+        return self.is_dm or self.channel_id is None
+
 
 class Companion(Protocol):
     """The core as every adapter sees it (``bot.service.CompanionService`` is the implementation)."""

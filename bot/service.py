@@ -124,7 +124,7 @@ class CompanionService(Companion):
     # dispatch ------------------------------------------------------------------------------------
     def _dispatch(self, asker: Asker, command: cmd.Command) -> Reply:
         """The command table's admin rule first, then the use case registered for the command."""
-        refusal = None if asker.ctx.is_admin else cmd.admin_refusal(command, subscriptions.in_dm(asker.ctx))
+        refusal = None if asker.ctx.is_admin else cmd.COMMAND_TABLE.admin_refusal(command, asker.ctx.in_private)
         if refusal is not None:
             return error_reply(refusal)
         use_case = use_case_for(command)

@@ -9,7 +9,6 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot import commands as cmd
-from bot.context import Context
 from bot.deps import Asker, Deps
 from bot.dispatch import handles
 from bot.learners import DEFAULT_DAILY_TIME, first_track
@@ -24,11 +23,6 @@ def zone_or_error(zone: str) -> str | Reply:
     """The IANA zone ``zone`` names, or the friendly error that says how to name one."""
     found = resolve_zone(zone)
     return found.zone if found.zone else error_reply(found.message)
-
-
-def in_dm(ctx: Context) -> bool:
-    """A request with no channel (the App Home) is as private as a DM."""
-    return ctx.is_dm or ctx.channel_id is None
 
 
 def resubscribe(deps: Deps, sub: Subscription, *, track: str | None = None, tz: str | None = None, local_time: str | None = None) -> Subscription:
@@ -49,7 +43,7 @@ def follow_learner(deps: Deps, learner: Learner, *, track: str | None = None, tz
 @handles(cmd.Subscribe)
 def subscribe(deps: Deps, asker: Asker, command: cmd.Subscribe) -> Reply:
     ctx, learner, content = asker.ctx, asker.learner, deps.content
-    dm = in_dm(ctx)
+    dm = ctx.in_private
     channel_id = f"dm:{learner.user_id}" if dm else str(ctx.channel_id)
     kind = "dm" if dm else "channel"
     existing = deps.repo.get_subscription(ctx.workspace_id, channel_id, kind)
@@ -87,6 +81,6 @@ def subscribe(deps: Deps, asker: Asker, command: cmd.Subscribe) -> Reply:
 @handles(cmd.Unsubscribe)
 def unsubscribe(deps: Deps, asker: Asker, command: cmd.Unsubscribe) -> Reply:
     ctx = asker.ctx
-    dm = in_dm(ctx)
+    dm = ctx.in_private
     channel_id = f"dm:{ctx.user_id}" if dm else str(ctx.channel_id)
     return unsubscribed(deps.repo.deactivate_subscription(ctx.workspace_id, channel_id, "dm" if dm else "channel"))

@@ -4,7 +4,7 @@
 ``cmd.COMMAND_TABLE``, ``cmd.CommandError`` and the value readers.
 """
 
-from bot.commands.parsing import parse_command
+from bot.commands.parsing import needs_admin, parse_command
 from bot.commands.table import COMMAND_TABLE, AdminRule, CommandSpec, CommandTable, Option, OptionKind
 from bot.commands.types import (
     DAY_NAMES,
@@ -37,26 +37,10 @@ from bot.commands.types import (
 from bot.commands.typos import close_enough, edit_distance, suggest
 from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, resolve_track
 
-
-def admin_refusal(command: object, in_dm: bool) -> str | None:
-    """What a non-admin is told for ``command`` here, or None when anyone may run it."""
-    spec = COMMAND_TABLE.spec_for(command)
-    return spec.refusal if spec is not None and spec.needs_admin(in_dm) else None
-
-
-def needs_admin(text: str, in_dm: bool) -> bool:
-    """Whether the outcome of ``text`` depends on the asker being an admin (so a platform look-up is worth it)."""
-    try:
-        command = parse_command(text)
-    except CommandError:
-        return False
-    return admin_refusal(command, in_dm) is not None
-
-
 __all__ = [
     "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
     "CommandTable", "Confirm", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "Review",
     "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
-    "Unsubscribe", "Weekday", "admin_refusal", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
+    "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
     "parse_days", "parse_hhmm", "resolve_track", "suggest",
 ]

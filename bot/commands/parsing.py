@@ -52,6 +52,15 @@ def parse_command(text: str) -> Command:
     raise CommandError(f"I don't know `{head}`. Try `help` for everything I can do.")
 
 
+def needs_admin(text: str, in_private: bool) -> bool:
+    """Whether the outcome of ``text`` depends on the asker being an admin (so a platform look-up is worth it)."""
+    try:
+        command = parse_command(text)
+    except CommandError:
+        return False
+    return COMMAND_TABLE.admin_refusal(command, in_private) is not None
+
+
 def _read(spec: CommandSpec, said: str, args: list[str]) -> Any:
     """A subcommand when the next word names one (``settings tz ...``), else the command's own words."""
     if args:

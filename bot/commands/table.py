@@ -132,6 +132,11 @@ class CommandTable:
     def spec_for(self, command: object) -> CommandSpec | None:
         return next((s for s in self.specs if isinstance(command, s.command)), None)
 
+    def admin_refusal(self, command: object, in_private: bool) -> str | None:
+        """What a non-admin is told for ``command`` here, or None when anyone may run it."""
+        spec = self.spec_for(command)
+        return spec.refusal if spec is not None and spec.needs_admin(in_private) else None
+
     def suggestions(self) -> list[str]:
         """Top-level words a typo may be corrected to: names and (not quiet) aliases."""
         return sorted({w for s in self.top_level() for w in (s.words[0], *s.aliases)})
