@@ -27,8 +27,8 @@ from bot.delivery_dispatch import Dispatcher
 from bot.delivery_pacing import Monotonic, Pacer, Sleep
 from bot.delivery_plan import Planner
 from bot.delivery_report import NullObserver, PostOutcome, SweepObserver, SweepReport
+from bot.deps import HasDeps
 from bot.ports import Messenger, PlatformLimits
-from bot.service import CompanionService
 from bot.store.delivery_store import Claim, DeliveryStore, Lease, OutboxRow
 from bot.store.repository import StoreUnavailable
 
@@ -62,7 +62,7 @@ def default_holder() -> str:
 class Delivery:
     def __init__(
         self,
-        service: CompanionService,
+        service: HasDeps,
         store: DeliveryStore,
         messengers: Mapping[str, Messenger],
         config: DeliveryConfig | None = None,
@@ -74,11 +74,11 @@ class Delivery:
         offload: Offload = to_thread,
         lease_clock: Clock | None = None,
     ) -> None:
-        """``lease_clock`` times the sweep lease. It is the real clock even when ``service.clock`` simulates
+        """``lease_clock`` times the sweep lease. It is the real clock even when ``service.deps.clock`` simulates
         another instant (``deliver-due --at``): a lease timed on a simulated future would outlive a crash by
         as long as the simulation was ahead, and block every real sweep until then."""
         self.service = service
-        self.clock = service.clock
+        self.clock = service.deps.clock
         self.store = store
         self.messengers = dict(messengers)
         self.config = config or DeliveryConfig()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.content import Curriculum
@@ -32,6 +33,13 @@ class Deps:
     """Workspaces seen by this process: read on every request, so cached."""
     forget_asked_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
     """When each learner was last asked "Are you sure?" about forget-me; a restart just asks again."""
+
+
+class HasDeps(Protocol):
+    """Anything that carries the use cases' ``Deps``: the facade, for delivery to build posts over the same ports."""
+
+    @property
+    def deps(self) -> Deps: ...
 
 
 @dataclass(frozen=True)
