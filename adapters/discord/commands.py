@@ -37,6 +37,7 @@ DISCORD_WORDING: dict[str, tuple[str, str | None, dict[str, str]]] = {
         "settings server-tz", "Admins: the default time zone for this server.",
         {"zone": "An IANA time zone such as America/New_York; start typing a city"},
     ),
+    "subscribe": ("subscribe", None, {"tz": "IANA time zone (default: the server's, or yours in DMs)"}),
 }
 
 

@@ -199,7 +199,7 @@ COMMAND_TABLE = CommandTable([
         "Daily tip and quiz in this channel (admins), or in your DMs.", Subscribe, parse=read.subscription,
         options=(
             Option("time", "24-hour HH:MM (default 09:00 here, or your daily time in DMs)", required=False),
-            Option("tz", "IANA time zone (default: the server's, or yours in DMs)", "zone", required=False),
+            Option("tz", "IANA time zone (default: the workspace's, or yours in DMs)", "zone", required=False),
             Option("track", "Which track to post from", "track", required=False),
             Option("days", "weekdays, daily, or a list like mon,wed,fri", required=False),
         ),
