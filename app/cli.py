@@ -11,7 +11,7 @@ from typing import Any
 
 from app.content_cli import add_content_commands
 from app.db_cli import add_db_commands
-from bot.config import load_settings
+from app.settings import load_settings
 from bot.content import ContentError
 
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.settings import load_settings
 from bot.audit import AuditReport, audit_questions
-from bot.config import load_settings
 from bot.content import ContentError, CoursePolicy, Curriculum, load_curriculum
 
 

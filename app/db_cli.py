@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.config import load_settings
+from app.settings import load_settings
 from bot.store import DatabaseUrl, Store, StoreConfigurationError, StoreUnavailable
 
 CommandFactory = Callable[[Any, str, str, str, str], argparse.ArgumentParser]

@@ -16,9 +16,9 @@ from typing import TextIO
 
 from adapters.console.messenger import ConsoleMessenger
 from app.scheduler import delivery_config_from_env
+from app.settings import load_settings
 from app.wiring import Core, build_core
 from bot.clock import Clock, FixedClock, SystemClock
-from bot.config import load_settings
 from bot.content import ContentError
 from bot.delivery import Delivery
 from bot.delivery_report import LogObserver, PostOutcome, SweepObserver, SweepReport

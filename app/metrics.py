@@ -41,8 +41,8 @@ def _observe(ctx: Context, entry: str, reply: Reply, started: float) -> None:
     COMMANDS.labels(ctx.platform, reply.kind).inc()
     if reply.kind == "error":
         FAILURES.labels(ctx.platform, entry).inc()
-    if reply.kind == "answer" and "correct" in reply.meta:
-        ANSWERS.labels(ctx.platform, reply.meta["correct"]).inc()
+    if reply.answer is not None and reply.answer.correct is not None:
+        ANSWERS.labels(ctx.platform, "1" if reply.answer.correct else "0").inc()
 
 
 class InstrumentedService(CompanionService):

@@ -18,8 +18,8 @@ from typing import Any, Protocol
 from app import metrics
 from app.ops_http import OpsHttpServer
 from app.scheduler import DeliveryScheduler, build_delivery
+from app.settings import load_settings
 from app.wiring import build_core
-from bot.config import load_settings
 from bot.delivery_report import LogObserver
 from bot.store.repository import StoreUnavailable
 

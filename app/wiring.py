@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.settings import Settings
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.service import CompanionService
 from bot.store import Repository, Store

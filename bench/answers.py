@@ -85,7 +85,7 @@ def core_answers(directory: Path, content: Curriculum, total: int, threads: int,
     def answer(chunk: list[tuple[Context, str]]) -> None:
         for ctx, value in chunk:
             reply = service.handle_action(ctx, ACTION_ANSWER, value)
-            if reply.kind != "answer" or reply.meta.get("already"):
+            if reply.answer is None or reply.answer.already:
                 raise RuntimeError(f"answer not recorded: {reply.text}")
 
     elapsed = _run_threads(clicks, answer)

@@ -11,11 +11,12 @@ from datetime import datetime
 import aiohttp
 
 from bot.messages import Reply
-from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
+from bot.ports import Destination, PermanentDeliveryError, PlatformLimits, TransientDeliveryError
 
 
 class HttpMessenger:
     platform = "slack"
+    limits: PlatformLimits | None = None  # the benchmark paces by the limits it configures
 
     def __init__(self, base_url: str, session: aiohttp.ClientSession) -> None:
         self.base_url = base_url.rstrip("/")

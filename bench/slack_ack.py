@@ -36,9 +36,9 @@ from slack_bolt import Ack, App
 from adapters.slack.app import build_web_client
 from adapters.slack.http_server import SlackHttpServer
 from adapters.slack.runner import SlackRunner
+from app.settings import Settings
 from app.wiring import build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from tests.slack.slack_fake_api import FakeSlackApi
 

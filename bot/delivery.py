@@ -27,8 +27,8 @@ from bot.delivery_dispatch import Dispatcher
 from bot.delivery_pacing import Monotonic, Pacer, Sleep
 from bot.delivery_plan import Planner
 from bot.delivery_report import NullObserver, PostOutcome, SweepObserver, SweepReport
-from bot.ports import Messenger
-from bot.service import CompanionService
+from bot.deps import HasDeps
+from bot.ports import Messenger, PlatformLimits
 from bot.store.delivery_store import Claim, DeliveryStore, Lease, OutboxRow
 from bot.store.repository import StoreUnavailable
 
@@ -46,6 +46,14 @@ async def to_thread(work: Callable[[], list[OutboxRow] | None]) -> list[OutboxRo
     return await asyncio.to_thread(work)
 
 
+def pacing_limits(config: DeliveryConfig, messengers: Mapping[str, Messenger]) -> Mapping[str, PlatformLimits]:
+    """The configured limits, or else the ones each platform's messenger states."""
+    if config.limits is not None:
+        return config.limits
+    found = {platform: getattr(messenger, "limits", None) for platform, messenger in messengers.items()}
+    return {platform: limits for platform, limits in found.items() if limits is not None}
+
+
 def default_holder() -> str:
     """Unique per Delivery object: two sweepers in one process must not share a lease."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -54,7 +62,7 @@ def default_holder() -> str:
 class Delivery:
     def __init__(
         self,
-        service: CompanionService,
+        service: HasDeps,
         store: DeliveryStore,
         messengers: Mapping[str, Messenger],
         config: DeliveryConfig | None = None,
@@ -66,19 +74,19 @@ class Delivery:
         offload: Offload = to_thread,
         lease_clock: Clock | None = None,
     ) -> None:
-        """``lease_clock`` times the sweep lease. It is the real clock even when ``service.clock`` simulates
+        """``lease_clock`` times the sweep lease. It is the real clock even when ``service.deps.clock`` simulates
         another instant (``deliver-due --at``): a lease timed on a simulated future would outlive a crash by
         as long as the simulation was ahead, and block every real sweep until then."""
         self.service = service
-        self.clock = service.clock
+        self.clock = service.deps.clock
         self.store = store
         self.messengers = dict(messengers)
         self.config = config or DeliveryConfig()
         self.observer: SweepObserver = observer or NullObserver()
         self.sleep = sleep
         self.offload = offload
-        self.pacer = Pacer(self.config.limits, monotonic, sleep, self.config.headroom)
-        self.planner = Planner(service, store, self.config)
+        self.pacer = Pacer(pacing_limits(self.config, self.messengers), monotonic, sleep, self.config.headroom)
+        self.planner = Planner(service.deps, store, self.config)
         self.lease = Lease(LEASE_NAME, holder or default_holder())
         self.lease_clock = lease_clock or self.clock
         self._renewed_at: datetime | None = None

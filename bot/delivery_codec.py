@@ -2,15 +2,21 @@
 
 A post is rendered once, when it is planned (its quiz instance is created in the same transaction);
 resending after a crash must not build a different post with a different quiz.
+
+The typed facts (``answer``, ``counts``, ``post``, ``tz_hint``, ``next_due_at``) are stored under their own
+keys. Payloads written before they existed carry a ``meta`` dict of strings instead; those are still read,
+so an upgrade never strands a pending post or a recorded Discord reply.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
-from bot.messages import Button, Image, Reply, Section
+from bot.messages import AnswerOutcome, Button, Counts, Image, PostFacts, Reply, Section
 
 
 def reply_to_json(reply: Reply) -> str:
@@ -27,7 +33,11 @@ def reply_to_json(reply: Reply) -> str:
             for s in reply.sections
         ],
         "quiz_instance_id": reply.quiz_instance_id,
-        "meta": reply.meta,
+        "answer": asdict(reply.answer) if reply.answer is not None else None,
+        "counts": {k: v for k, v in asdict(reply.counts).items() if v is not None},
+        "post": asdict(reply.post) if reply.post is not None else None,
+        "tz_hint": reply.tz_hint,
+        "next_due_at": reply.next_due_at.isoformat() if reply.next_due_at is not None else None,
     }
     if reply.image is not None:
         data["image"] = {
@@ -52,5 +62,38 @@ def reply_from_json(payload: str) -> Reply:
         ),
         image=Image(base64.b64decode(image["png"]), image["alt"], image["filename"]) if image else None,
         quiz_instance_id=data["quiz_instance_id"],
-        meta=dict(data["meta"]),
+        **(_facts(data) if "meta" not in data else _legacy_facts(data["kind"], data["meta"])),
     )
+
+
+def _facts(data: dict[str, Any]) -> dict[str, Any]:
+    answer, post, due = data.get("answer"), data.get("post"), data.get("next_due_at")
+    return {
+        "answer": AnswerOutcome(**answer) if answer else None,
+        "counts": Counts(**data.get("counts", {})),
+        "post": PostFacts(**post) if post else None,
+        "tz_hint": bool(data.get("tz_hint")),
+        "next_due_at": datetime.fromisoformat(due) if due else None,
+    }
+
+
+def _legacy_facts(kind: str, meta: dict[str, str]) -> dict[str, Any]:
+    """The typed facts of a payload stored as ``meta`` strings (keys meant different things per reply kind)."""
+
+    def number(key: str) -> int | None:
+        return int(meta[key]) if meta.get(key, "").isdigit() else None
+
+    answer = None
+    if kind == "answer" and "letter" in meta:
+        already = meta.get("already") == "1"
+        answer = AnswerOutcome(meta["letter"], None if already else meta.get("correct") == "1", already)
+    post = None
+    if meta.get("delivery") in ("daily", "nudge", "recap", "notice"):
+        post = PostFacts(meta["delivery"], meta.get("origin"), meta.get("question"), meta.get("tip"))  # type: ignore[arg-type]
+    counts = Counts(
+        streak=number("current") if kind == "streak" else number("streak"), best_streak=number("best"), reviews_due=number("due"),
+        answered=number("answered") if kind != "delivery" else number("answers"), correct=number("correct") if kind == "stats" else None,
+    )
+    due = meta.get("next_due_at")
+    return {"answer": answer, "counts": counts, "post": post, "tz_hint": meta.get("tz_hint") == "1",
+            "next_due_at": datetime.fromisoformat(due) if due else None}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.delivery_pacing import DEFAULT_LIMITS, PlatformLimits
+from bot.ports import PlatformLimits
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class DeliveryConfig:
     """At most this many skipped rows are recorded per subscription after a long outage."""
     keep_finished: timedelta = timedelta(days=60)
 
-    limits: Mapping[str, PlatformLimits] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    limits: Mapping[str, PlatformLimits] | None = None
+    """Pacing per platform; None paces each platform by its messenger's own ``limits`` ({} paces nothing)."""
     headroom: float = 0.97
     """Pace at this share of each platform limit, so clock jitter rarely turns into a 429."""

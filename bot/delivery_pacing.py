@@ -6,7 +6,8 @@ narrowest first (channel, workspace, platform), queueing FIFO on each bucket's l
 there until the bucket allows it; once it holds all of them it takes a token from each at the same
 instant. Tokens are only ever taken at the moment of sending, so a send waiting on a busy channel
 never holds back the rest of its workspace or platform, and a busy workspace delays only itself.
-Time and sleep are injected so tests never sleep for real.
+Time and sleep are injected so tests never sleep for real. The limits are data: each adapter's messenger
+states its platform's (``Messenger.limits``), and the core knows no platform's numbers.
 """
 
 from __future__ import annotations
@@ -18,40 +19,12 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
 
-from bot.ports import Destination
+from bot.ports import Destination, PlatformLimits, Rate
 
 Sleep = Callable[[float], Awaitable[None]]
 EPSILON = 1e-9  # seconds; below this a wait is rounding, not a limit
 Monotonic = Callable[[], float]
-
-
-@dataclass(frozen=True)
-class Rate:
-    """``per_second`` sends per second on average, up to ``burst`` at once."""
-
-    per_second: float
-    burst: int = 1
-
-    def __post_init__(self) -> None:
-        if self.per_second <= 0 or self.burst < 1:
-            raise ValueError("a rate needs per_second > 0 and burst >= 1")
-
-
-@dataclass(frozen=True)
-class PlatformLimits:
-    per_channel: Rate | None = None
-    per_workspace: Rate | None = None
-    overall: Rate | None = None
-
-
-# Slack: chat.postMessage allows about one message per second per channel with short bursts, and a
-# workspace-wide cap of "several hundred messages per minute" (5/s is 300). Discord: 50 requests per
-# second globally and 5 per 5 s per channel route (a steady 1/s without burst never exceeds 5 in any 5 s).
-SLACK_LIMITS = PlatformLimits(per_channel=Rate(1.0, 3), per_workspace=Rate(5.0, 10))
-DISCORD_LIMITS = PlatformLimits(per_channel=Rate(1.0, 1), overall=Rate(50.0, 1))
-DEFAULT_LIMITS: Mapping[str, PlatformLimits] = {"slack": SLACK_LIMITS, "discord": DISCORD_LIMITS}
 
 
 class TokenBucket:
@@ -113,7 +86,7 @@ class PriorityGate:
 class Pacer:
     def __init__(
         self,
-        limits: Mapping[str, PlatformLimits] = DEFAULT_LIMITS,
+        limits: Mapping[str, PlatformLimits],
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         headroom: float = 1.0,

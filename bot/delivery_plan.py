@@ -18,10 +18,14 @@ from bot import posts
 from bot.commands import EVERY_DAY
 from bot.delivery_codec import reply_to_json
 from bot.delivery_config import DeliveryConfig
+from bot.deps import Deps
+from bot.learning.quizzes import pick_question
+from bot.learning.tips import next_tip_id
 from bot.messages import Reply
 from bot.ports import Destination
+from bot.progress.leaderboard import week_bounds
+from bot.progress.streak import streak_of
 from bot.schedule import next_occurrence, parse_days_field
-from bot.service import CompanionService
 from bot.store.delivery_store import Claim, DeliveryStore, DueTimer, OutboxDraft, OutboxStatus, PostKind, TimerSeed, TipView
 from bot.store.records import QuizInstance, Subscription
 from bot.streaks import local_date
@@ -30,7 +34,8 @@ log = logging.getLogger(__name__)
 
 
 def outbox_key(kind: PostKind, subscription_id: int, day: date) -> str:
-    """Unique per (subscription, local date, kind), and short enough for Discord's 25-character nonce."""
+    """Unique per (subscription, local date, kind). A platform that bounds what a message can carry derives a
+    token of its own from the key (see each adapter's messenger)."""
     return f"{kind}:{subscription_id}:{day:%Y%m%d}"
 
 
@@ -59,10 +64,13 @@ def occurrences_until(first: datetime, now: datetime, hhmm: str, tz: str, days: 
 
 
 class Planner:
-    def __init__(self, service: CompanionService, store: DeliveryStore, config: DeliveryConfig) -> None:
-        self.service = service
-        self.repo = service.repo
-        self.content = service.content
+    """Builds each post from the same use-case functions a learner's own commands run (``pick_question``,
+    ``next_tip_id``, ``streak_of``, ``week_bounds``), over the same ``Deps``."""
+
+    def __init__(self, deps: Deps, store: DeliveryStore, config: DeliveryConfig) -> None:
+        self.deps = deps
+        self.repo = deps.repo
+        self.content = deps.content
         self.store = store
         self.config = config
 
@@ -137,8 +145,8 @@ class Planner:
         if self.content.has_track(sub.track):
             learner = replace(learner, track=sub.track)
         due = [c for c in self.repo.due_cards(learner.workspace_id, learner.user_id, now, 5) if c.question_id in self.content.questions]
-        question_id, label = (due[0].question_id, "Review") if due else self.service.pick_question(learner)
-        tip_id, _ = self.service.next_tip_id(learner)
+        question_id, label = (due[0].question_id, "Review") if due else pick_question(self.deps, learner)
+        tip_id, _ = next_tip_id(self.deps, learner)
         reply = posts.dm_post(self.content, tip_id, question_id, label, instance_id)
         return reply, question_id, TipView(learner.workspace_id, learner.user_id, tip_id)
 
@@ -191,7 +199,7 @@ class Planner:
         if now - occurrence > self.config.grace or local_date(now, tz) != local_date(occurrence, tz):
             log.info("nudge for subscription %s on %s missed; not sent late", sub.id, occurrence.isoformat())
             return None
-        state = self.service.streak_of(learner)
+        state = streak_of(self.deps, learner)
         if not (state.at_risk and state.current >= self.config.nudge_min_streak):
             return None
         assert sub.id is not None
@@ -203,7 +211,7 @@ class Planner:
 
     def _recap(self, sub: Subscription) -> Reply:
         """Last ISO week (Monday to Monday in the channel's zone): leaderboard plus the channel's own chart."""
-        this_week, _ = self.service.week_bounds(sub.tz)  # a recap goes out on Monday, so "now" is in the week after
+        this_week, _ = week_bounds(sub.tz, self.deps.clock.now())  # a recap goes out on Monday, so "now" is in the week after
         since, until = this_week - timedelta(days=7), this_week  # wall-clock arithmetic: local midnights, DST-safe
         week_start = since.date()
         leaders = self.repo.leaderboard(sub.workspace_id, since, until, 10)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 ButtonStyle = Literal["default", "primary", "danger"]
@@ -75,6 +76,40 @@ class Image:
         return f"Image(alt={self.alt!r}, filename={self.filename!r})"
 
 
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What an answer did: the letter chosen, and whether it was right (None when it was already answered,
+    so nothing was graded this time)."""
+
+    letter: str
+    correct: bool | None
+    already: bool = False
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers a reply states, as numbers: for metrics, adapters' choices and tests, never for wording."""
+
+    streak: int | None = None
+    best_streak: int | None = None
+    reviews_due: int | None = None
+    answered: int | None = None
+    correct: int | None = None
+
+
+PostKind = Literal["daily", "nudge", "recap", "notice"]
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """A scheduled post's kind and the material it carries (daily posts name their tip and question)."""
+
+    kind: PostKind
+    origin: Literal["channel", "dm"] | None = None
+    question_id: str | None = None
+    tip_id: str | None = None
+
+
 ReplyKind = Literal[
     "help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track",
     "settings", "subscribe", "unsubscribe", "forget", "error", "info", "home", "delivery",
@@ -87,7 +122,8 @@ class Reply:
 
     ``text`` is always a complete plain fallback (notifications, screen readers, the console);
     ``private`` asks the adapter to show it to the asker only; ``replace_original`` asks it to
-    update the message a button was clicked on instead of posting a new one.
+    update the message a button was clicked on instead of posting a new one. The typed facts after it
+    (``answer``, ``counts``, ``post``, ``tz_hint``, ``next_due_at``) say what happened, for code to read.
     """
 
     text: str
@@ -97,7 +133,13 @@ class Reply:
     private: bool = True
     replace_original: bool = False
     quiz_instance_id: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)
+    answer: AnswerOutcome | None = None
+    counts: Counts = field(default_factory=Counts)
+    post: PostFacts | None = None
+    tz_hint: bool = False
+    """The reply ends with the hint on setting a time zone (a new learner's first reply)."""
+    next_due_at: datetime | None = None
+    """When a subscription just made will first post."""
 
     @property
     def buttons(self) -> tuple[Button, ...]:

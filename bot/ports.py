@@ -42,8 +42,31 @@ class PermanentDeliveryError(DeliveryError):
     """Never worth retrying: channel archived or gone, bot removed, access revoked."""
 
 
+@dataclass(frozen=True)
+class Rate:
+    """``per_second`` sends per second on average, up to ``burst`` at once."""
+
+    per_second: float
+    burst: int = 1
+
+    def __post_init__(self) -> None:
+        if self.per_second <= 0 or self.burst < 1:
+            raise ValueError("a rate needs per_second > 0 and burst >= 1")
+
+
+@dataclass(frozen=True)
+class PlatformLimits:
+    """How fast a platform accepts posts, per channel, per workspace and overall (None: no such limit)."""
+
+    per_channel: Rate | None = None
+    per_workspace: Rate | None = None
+    overall: Rate | None = None
+
+
 class Messenger(Protocol):
     platform: str
+    limits: PlatformLimits | None
+    """The platform's posting limits, which delivery paces under; None when it has none worth pacing for."""
 
     async def send(self, destination: Destination, reply: Reply, idempotency_key: str) -> str:
         """Post ``reply``; return the platform's message id. Raise a DeliveryError subclass on failure.

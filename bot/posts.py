@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.content import Curriculum, Question
-from bot.messages import ACTION_START_QUIZ, Button, Image, Reply, Section
+from bot.messages import ACTION_START_QUIZ, Button, Counts, Image, PostFacts, Reply, Section
 from bot.render import quiz_heading, quiz_sections, tip_section
 from bot.store.records import LeaderRow
 from bot.streaks import StreakState
@@ -78,7 +78,7 @@ def channel_post(content: Curriculum, material: DailyMaterial, instance_id: str)
     sections, text = _tip_and_quiz(content, material.tip_id, material.question_id, instance_id, tip_heading, "Quiz of the day", shared=True)
     return Reply(
         text=text, kind="delivery", sections=sections, private=False, quiz_instance_id=instance_id,
-        meta={"delivery": "daily", "origin": "channel", "question": material.question_id, "tip": material.tip_id},
+        post=PostFacts("daily", "channel", material.question_id, material.tip_id),
     )
 
 
@@ -91,7 +91,7 @@ def dm_post(content: Curriculum, tip_id: str, question_id: str, label: str, inst
         text = f"{note.text}\n{text}"
     return Reply(
         text=text, kind="delivery", sections=sections, private=False, quiz_instance_id=instance_id,
-        meta={"delivery": "daily", "origin": "dm", "question": question_id, "tip": tip_id},
+        post=PostFacts("daily", "dm", question_id, tip_id),
     )
 
 
@@ -104,7 +104,7 @@ def nudge_post(state: StreakState) -> Reply:
             Section(title="Keep your streak", text=text, buttons=(Button("Quick quiz", ACTION_START_QUIZ, "nudge", "primary"),)),
             Section(text=footer),
         ),
-        meta={"delivery": "nudge", "streak": str(state.current)},
+        post=PostFacts("nudge"), counts=Counts(streak=state.current),
     )
 
 
@@ -146,7 +146,7 @@ def recap_post(week_start: date, leaders: Sequence[LeaderRow], week: ChannelWeek
     sections = (Section(title=title, text=board), Section(text=here))
     return Reply(
         text=f"🏆 {title}\n{board}\n{here}", kind="delivery", sections=sections, image=image, private=False,
-        meta={"delivery": "recap", "answers": str(week.total)},
+        post=PostFacts("recap"), counts=Counts(answered=week.total),
     )
 
 
@@ -157,4 +157,4 @@ def admin_notice(channel_id: str, kind: str, error: str) -> Reply:
         f"I couldn't post the daily tip and quiz to {where} ({error}), so I switched that subscription off. "
         "Add me back to the channel (or restore my access), then send `subscribe` there to restart it."
     )
-    return Reply(text=text, kind="delivery", sections=(Section(title="Daily post stopped", text=text),), private=False, meta={"delivery": "notice"})
+    return Reply(text=text, kind="delivery", sections=(Section(title="Daily post stopped", text=text),), private=False, post=PostFacts("notice"))

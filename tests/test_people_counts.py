@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from app.settings import Settings
 from app.wiring import Core, build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import FIXTURE_CONTENT, START, Chat
@@ -83,7 +83,7 @@ def test_review_stats_and_home_state_the_same_total_when_more_are_due_than_the_c
     assert review_total(review.text) == QUESTIONS
     assert stats_total(stats.text) == QUESTIONS
     assert review_total(home.text) == QUESTIONS
-    assert review.meta["due"] == stats.meta["due"] == home.meta["due"] == str(QUESTIONS)
+    assert review.counts.reviews_due == stats.counts.reviews_due == home.counts.reviews_due == QUESTIONS
 
 
 def test_a_batch_under_the_cap_does_not_claim_to_be_partial(chat: Chat, clock: FixedClock) -> None:

@@ -71,7 +71,8 @@ def test_wrong_answer_shows_correct_option_and_explanation(chat: Chat, curriculu
     letter = wrong_letter(chat)
     reply = chat.send(f"answer {letter}")
     assert "Not quite" in reply.text
-    assert reply.meta["correct"] == "0"
+    assert reply.answer is not None
+    assert reply.answer.correct is False
     assert "Variable outputs need a rate" in reply.text  # the explanation of alpha-q-01
 
 
@@ -99,7 +100,8 @@ def test_button_answer_replaces_the_quiz_message(chat: Chat) -> None:
     letter = correct_letter(chat)
     reply = chat.click(letter)
     assert reply.replace_original
-    assert reply.meta["correct"] == "1"
+    assert reply.answer is not None
+    assert reply.answer.correct is True
 
 
 def test_double_click_changes_nothing(chat: Chat, repo: SqliteRepository) -> None:
@@ -107,7 +109,8 @@ def test_double_click_changes_nothing(chat: Chat, repo: SqliteRepository) -> Non
     chat.click("A", quiz)
     before = snapshot(repo)
     again = chat.click("B", quiz)
-    assert again.meta.get("already") == "1"
+    assert again.answer is not None
+    assert again.answer.already
     assert "already answered" in again.text
     assert snapshot(repo) == before
 
@@ -167,10 +170,10 @@ def test_streak_across_days_and_a_break(chat: Chat, clock: FixedClock) -> None:
         chat.send("quiz")
         chat.send("answer A")
         clock.advance(timedelta(days=1))
-    assert chat.send("streak").meta["current"] == "3"
+    assert chat.send("streak").counts.streak == 3
     clock.advance(timedelta(days=1))  # a whole day missed, no freeze
-    assert chat.send("streak").meta["current"] == "0"
-    assert chat.send("streak").meta["best"] == "3"
+    assert chat.send("streak").counts.streak == 0
+    assert chat.send("streak").counts.best_streak == 3
 
 
 def test_streak_day_is_the_learners_local_day(chat: Chat, clock: FixedClock) -> None:
@@ -182,7 +185,7 @@ def test_streak_day_is_the_learners_local_day(chat: Chat, clock: FixedClock) -> 
     clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
     chat.send("quiz")
     chat.send("answer A")
-    assert chat.send("streak").meta["current"] == "2"
+    assert chat.send("streak").counts.streak == 2
 
 
 def test_streak_survives_dst_spring_forward(chat: Chat, clock: FixedClock) -> None:
@@ -192,7 +195,7 @@ def test_streak_survives_dst_spring_forward(chat: Chat, clock: FixedClock) -> No
         clock.set(instant)
         chat.send("quiz")
         chat.send("answer A")
-    assert chat.send("streak").meta["current"] == "3"
+    assert chat.send("streak").counts.streak == 3
 
 
 def test_streak_survives_a_time_zone_change_mid_streak(chat: Chat, clock: FixedClock) -> None:
@@ -207,7 +210,7 @@ def test_streak_survives_a_time_zone_change_mid_streak(chat: Chat, clock: FixedC
     chat.send("settings tz Pacific/Kiritimati")
     chat.send("quiz")
     chat.send("answer A")
-    assert chat.send("streak").meta["current"] == "3"
+    assert chat.send("streak").counts.streak == 3
 
 
 def test_fsrs_brings_a_missed_question_back_before_a_known_one(chat: Chat, clock: FixedClock, repo: SqliteRepository) -> None:
@@ -255,8 +258,8 @@ def test_stats_reports_accuracy_by_topic(chat: Chat) -> None:
     chat.send("quiz")
     chat.send(f"answer {wrong_letter(chat)}")
     reply = chat.send("stats")
-    assert reply.meta["answered"] == "2"
-    assert reply.meta["correct"] == "1"
+    assert reply.counts.answered == 2
+    assert reply.counts.correct == 1
     assert "50%" in reply.text
     assert "By topic" in reply.text
 
@@ -325,9 +328,9 @@ def test_new_learner_takes_the_platform_time_zone(chat: Chat, repo: SqliteReposi
 
 def test_new_learner_without_a_time_zone_is_told_how_to_set_it(chat: Chat) -> None:
     first = chat.send("streak")
-    assert first.meta.get("tz_hint") == "1"
+    assert first.tz_hint
     assert "settings tz" in first.text
-    assert "tz_hint" not in chat.send("streak").meta
+    assert not chat.send("streak").tz_hint
 
 
 def test_workspace_default_time_zone_applies_to_new_learners(chat: Chat, repo: SqliteRepository) -> None:

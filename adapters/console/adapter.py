@@ -21,8 +21,8 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from adapters.console.render import button_keys, image_line, render_plain, to_rich
+from bot.context import Companion, Context
 from bot.messages import Reply
-from bot.service import CompanionService, Context
 
 CONSOLE_WORKSPACE = "console"
 LEAVE_WORDS = ("exit", "quit", ":q")
@@ -30,7 +30,7 @@ GOODBYE = "Bye! Keep the streak going. 🔥"
 
 
 class ConsoleAdapter:
-    def __init__(self, service: CompanionService, user: str, tz: str | None = None, image_dir: Path | None = None) -> None:
+    def __init__(self, service: Companion, user: str, tz: str | None = None, image_dir: Path | None = None) -> None:
         self.service = service
         self.image_dir = image_dir or Path(tempfile.gettempdir()) / "aipm-companion"
         self.context = Context(

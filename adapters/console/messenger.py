@@ -12,11 +12,12 @@ from typing import TextIO
 
 from adapters.console.render import render_plain
 from bot.messages import Reply
-from bot.ports import Destination
+from bot.ports import Destination, PlatformLimits
 
 
 class ConsoleMessenger:
     platform = "console"
+    limits: PlatformLimits | None = None  # a terminal takes everything at once
 
     def __init__(self, out: TextIO | None = None) -> None:
         self.out = out

@@ -20,10 +20,10 @@ import discord
 
 from adapters.discord.context import context_from_interaction
 from adapters.discord.embeds import render_reply
+from bot.context import Companion, Context
 from bot.delivery_codec import reply_from_json, reply_to_json
 from bot.intake import Intake, IntakeRecord, OpenRequest
 from bot.messages import Reply, error_reply
-from bot.service import CompanionService, Context
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class CoreBridge:
     (``finish_open``), and a replayed interaction id does nothing.
     """
 
-    def __init__(self, service: CompanionService, defer_after: float = DEFER_AFTER, intake: Intake | None = None) -> None:
+    def __init__(self, service: Companion, defer_after: float = DEFER_AFTER, intake: Intake | None = None) -> None:
         self.service = service
         self.defer_after = defer_after
         self.intake = intake

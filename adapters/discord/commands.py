@@ -1,13 +1,18 @@
-"""The ``/aipm`` slash-command group: one subcommand per core command, each rebuilt as the core's text.
+"""The ``/aipm`` slash-command group, generated from the core's command table.
 
-Discord validates option types and choices before we see them; the core still parses the rebuilt text,
-so the rules (what a time or a track name looks like) live in one place and errors read the same
-everywhere. Admin-only commands are not hidden with ``default_permissions``: Discord ignores it on
-subcommands, so the core checks ``Context.is_admin`` on every call instead.
+Every table row becomes a subcommand (``settings tz`` becomes ``tz`` in a ``settings`` group) with one
+Discord option per table option: choices as choices, tracks from the curriculum, zones autocompleted. A
+call is rebuilt as the text a user would type and the core parses it, so the rules (what a time or a track
+name looks like) live in one place and errors read the same everywhere. Admin-only commands are not hidden
+with ``default_permissions``: Discord ignores it on subcommands, so the core checks ``Context.is_admin``.
+
+Only Discord's own words live here: a group cannot be invoked, so bare ``settings`` is ``settings show``,
+and a Discord workspace is a server.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,22 +20,35 @@ import discord
 from discord import app_commands
 
 from adapters.discord.bridge import CoreBridge
-from bot.commands import COMMAND_TABLE
+from bot.commands import COMMAND_TABLE, CommandSpec, Option
 from bot.content import PATH_TRACK_ID, Curriculum
 from bot.timezones import search_zones
 
 CHOICES_MAX = 25  # Discord's limit for choices and autocomplete results
-LETTERS = ("A", "B", "C", "D", "E")
+DESCRIPTION_MAX = 100
+GROUP_DESCRIPTION = "Your AI product management study companion."
 
 Choice = app_commands.Choice
+
+# Discord's names for table commands, where they differ: (path under /aipm, description, option descriptions).
+DISCORD_WORDING: dict[str, tuple[str, str | None, dict[str, str]]] = {
+    "settings": ("settings show", None, {}),
+    "settings workspace-tz": (
+        "settings server-tz", "Admins: the default time zone for this server.",
+        {"zone": "An IANA time zone such as America/New_York; start typing a city"},
+    ),
+    "subscribe": ("subscribe", None, {"tz": "IANA time zone (default: the server's, or yours in DMs)"}),
+}
 
 
 def summary(name: str) -> str:
     """The command table's one-liner, within Discord's 100-character description limit."""
-    for spec in COMMAND_TABLE:
-        if spec.name == name:
-            return spec.summary[:100]
-    raise KeyError(name)
+    return COMMAND_TABLE.named(name).summary[:DESCRIPTION_MAX]
+
+
+def discord_path(spec: CommandSpec) -> str:
+    """Where ``spec`` lives under ``/aipm`` on Discord, e.g. ``quiz`` or ``settings tz``."""
+    return DISCORD_WORDING.get(spec.name, (spec.name, None, {}))[0]
 
 
 def track_choices(content: Curriculum) -> list[Choice[str]]:
@@ -57,85 +75,68 @@ async def autocomplete_zone(interaction: discord.Interaction, current: str) -> l
 
 
 def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Group:
-    """A fresh group per client: the track choices come from the loaded curriculum."""
-    aipm = app_commands.Group(name="aipm", description="Your AI product management study companion.")
-    settings = app_commands.Group(name="settings", description=summary("settings"), parent=aipm)
+    """A fresh group per client (the track choices come from the loaded curriculum).
+
+    Groups come first, then commands without options, then those with options, each in table order.
+    """
+    aipm = app_commands.Group(name="aipm", description=GROUP_DESCRIPTION)
     tracks = track_choices(content)
-    for name in NO_OPTION_COMMANDS:
-        aipm.add_command(_no_option_command(bridge, name))
-
-    @aipm.command(name="answer", description=summary("answer"))
-    @app_commands.describe(letter="The option you choose")
-    @app_commands.choices(letter=[Choice(name=letter, value=letter) for letter in LETTERS])
-    async def answer(interaction: discord.Interaction, letter: Choice[str]) -> None:
-        await bridge.run_text(interaction, command_text("answer", letter.value))
-
-    @aipm.command(name="leaderboard", description=summary("leaderboard"))
-    @app_commands.describe(scope="This week (default) or all time")
-    @app_commands.choices(scope=[Choice(name="this week", value="week"), Choice(name="all time", value="all")])
-    async def leaderboard(interaction: discord.Interaction, scope: Choice[str] | None = None) -> None:
-        await bridge.run_text(interaction, command_text("leaderboard", scope.value if scope else "week"))
-
-    @aipm.command(name="track", description=summary("track"))
-    @app_commands.describe(name="The track to follow")
-    @app_commands.choices(name=tracks)
-    async def track(interaction: discord.Interaction, name: Choice[str]) -> None:
-        await bridge.run_text(interaction, command_text("track", name.value))
-
-    @settings.command(name="show", description=summary("settings"))
-    async def settings_show(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, "settings")
-
-    @settings.command(name="tz", description=summary("settings tz"))
-    @app_commands.describe(zone="An IANA time zone such as Europe/Berlin; start typing a city")
-    @app_commands.autocomplete(zone=autocomplete_zone)
-    async def settings_tz(interaction: discord.Interaction, zone: str) -> None:
-        await bridge.run_text(interaction, command_text("settings tz", zone))
-
-    @settings.command(name="time", description=summary("settings time"))
-    @app_commands.describe(time="24-hour HH:MM, for example 08:30")
-    async def settings_time(interaction: discord.Interaction, time: str) -> None:
-        await bridge.run_text(interaction, command_text("settings time", time))
-
-    @settings.command(name="nudges", description=summary("settings nudges"))
-    @app_commands.describe(state="Evening reminders on or off")
-    @app_commands.choices(state=[Choice(name="on", value="on"), Choice(name="off", value="off")])
-    async def settings_nudges(interaction: discord.Interaction, state: Choice[str]) -> None:
-        await bridge.run_text(interaction, command_text("settings nudges", state.value))
-
-    @settings.command(name="server-tz", description="Admins: the default time zone for this server.")
-    @app_commands.describe(zone="An IANA time zone such as America/New_York; start typing a city")
-    @app_commands.autocomplete(zone=autocomplete_zone)
-    async def settings_server_tz(interaction: discord.Interaction, zone: str) -> None:
-        await bridge.run_text(interaction, command_text("settings workspace-tz", zone))
-
-    @aipm.command(name="subscribe", description="Daily tip and quiz in this channel (admins), or in your DMs.")
-    @app_commands.describe(
-        time="24-hour HH:MM (default 09:00 here, or your daily time in DMs)",
-        tz="IANA time zone (default: the server's, or yours in DMs)",
-        track="Which track to post from",
-        days="weekdays, daily, or a list like mon,wed,fri",
-    )
-    @app_commands.autocomplete(tz=autocomplete_zone)
-    @app_commands.choices(track=tracks)
-    async def subscribe(
-        interaction: discord.Interaction, time: str | None = None, tz: str | None = None, track: Choice[str] | None = None, days: str | None = None
-    ) -> None:
-        await bridge.run_text(interaction, command_text("subscribe", time, tz, track.value if track else None, days))
-
+    groups: dict[str, app_commands.Group] = {}
+    specs = list(COMMAND_TABLE)
+    for spec in specs:
+        words = discord_path(spec).split()
+        if len(words) == 2 and words[0] not in groups:
+            groups[words[0]] = app_commands.Group(name=words[0], description=summary(words[0]), parent=aipm)
+    for spec in specs:
+        words = discord_path(spec).split()
+        if len(words) == 2:
+            groups[words[0]].add_command(_subcommand(bridge, spec, tracks))
+    for with_options in (False, True):
+        for spec in specs:
+            if len(discord_path(spec).split()) == 1 and bool(spec.options) == with_options:
+                aipm.add_command(_subcommand(bridge, spec, tracks))
     return aipm
 
 
-NO_OPTION_COMMANDS = ("help", "tip", "quiz", "streak", "stats", "review", "tracks", "unsubscribe", "forget-me")
+def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]) -> app_commands.Command[Any, Any, None]:
+    """One subcommand whose callback takes the table's options and sends ``spec.name`` plus their values."""
+    path, description, option_wording = DISCORD_WORDING.get(spec.name, (spec.name, None, {}))
+
+    async def run(interaction: discord.Interaction, **values: Any) -> None:
+        words = [_word(values.get(option.name), option) for option in spec.options]
+        await bridge.run_text(interaction, command_text(spec.name, *words))
+
+    parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
+    for option in spec.options:
+        annotation: Any = Choice[str] if option.kind in ("choice", "track") else str
+        parameters.append(inspect.Parameter(
+            option.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=annotation if option.required else annotation | None, default=inspect.Parameter.empty if option.required else None,
+        ))
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback: Any = run
+    if spec.options:
+        callback = app_commands.describe(**{o.name: option_wording.get(o.name, o.description) for o in spec.options})(callback)
+    choices = {o.name: _choices(o, tracks) for o in spec.options if o.kind in ("choice", "track")}
+    if choices:
+        callback = app_commands.choices(**choices)(callback)
+    zones = {o.name: autocomplete_zone for o in spec.options if o.kind == "zone"}
+    if zones:
+        callback = app_commands.autocomplete(**zones)(callback)
+    return app_commands.Command(name=path.split()[-1], description=(description or spec.summary)[:DESCRIPTION_MAX], callback=callback)
 
 
-def _no_option_command(bridge: CoreBridge, name: str) -> app_commands.Command[Any, Any, None]:
-    """``/aipm <name>`` with no options: the subcommand's name is the core command's text."""
+def _choices(option: Option, tracks: list[Choice[str]]) -> list[Choice[str]]:
+    if option.kind == "track":
+        return tracks
+    return [Choice(name=shown, value=value) for shown, value in option.choices]
 
-    async def run(interaction: discord.Interaction) -> None:
-        await bridge.run_text(interaction, name)
 
-    return app_commands.Command(name=name, description=summary(name), callback=run)
+def _word(value: object, option: Option) -> object:
+    """What an option contributes to the command text: a choice's value, the text typed, or the default."""
+    if value is None:
+        return option.default
+    return value.value if isinstance(value, Choice) else value
 
 
 def subcommand_names(group: app_commands.Group) -> Sequence[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.service import Context
+from bot.context import Context
 
 PLATFORM = "discord"
 

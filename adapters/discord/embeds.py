@@ -35,8 +35,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def _colour(reply: Reply) -> discord.Colour:
-    if reply.kind == "answer" and "correct" in reply.meta:
-        return discord.Colour.green() if reply.meta["correct"] == "1" else discord.Colour.orange()
+    if reply.answer is not None and reply.answer.correct is not None:
+        return discord.Colour.green() if reply.answer.correct else discord.Colour.orange()
     return _COLOURS.get(reply.kind, discord.Colour.blurple())
 
 

@@ -16,7 +16,7 @@ import discord
 
 from adapters.discord.embeds import render_reply
 from bot.messages import Reply
-from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
+from bot.ports import Destination, PermanentDeliveryError, PlatformLimits, Rate, TransientDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,13 @@ def nonce_for(idempotency_key: str) -> str:
     return hashlib.sha256(idempotency_key.encode()).hexdigest()[:NONCE_MAX]
 
 
+# 50 requests per second globally and 5 per 5 s per channel route (a steady 1/s without burst never exceeds 5 in any 5 s).
+DISCORD_LIMITS = PlatformLimits(per_channel=Rate(1.0, 1), overall=Rate(50.0, 1))
+
+
 class DiscordMessenger:
     platform = "discord"
+    limits: PlatformLimits | None = DISCORD_LIMITS
 
     def __init__(self) -> None:
         self._client: discord.Client | None = None

@@ -17,10 +17,11 @@ from discord.http import Route
 from adapters.discord.bridge import DEFER_AFTER, CoreBridge
 from adapters.discord.client import CompanionClient
 from adapters.discord.messenger import DiscordMessenger
-from bot.config import Settings
+from adapters.discord.settings import DiscordSettings
+from bot.clock import Clock
 from bot.content import Curriculum
+from bot.context import Companion
 from bot.intake import Intake, OpenRequest
-from bot.service import CompanionService
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,13 @@ class CoreParts(Protocol):
     """What the runner needs from ``app.wiring.Core`` (kept structural so adapters never import the app)."""
 
     @property
-    def settings(self) -> Settings: ...
+    def settings(self) -> DiscordSettings: ...
     @property
     def content(self) -> Curriculum: ...
     @property
-    def service(self) -> CompanionService: ...
+    def clock(self) -> Clock: ...
+    @property
+    def service(self) -> Companion: ...
 
 
 def use_api_base(url: str | None) -> None:
@@ -58,7 +61,7 @@ class DiscordRunner:
         self._settings = core.settings
         self._content = core.content
         store = getattr(core, "store", None)
-        self.intake = Intake(store.intake, core.service.clock) if store is not None else None
+        self.intake = Intake(store.intake, core.clock) if store is not None else None
         self.bridge = CoreBridge(core.service, defer_after=defer_after, intake=self.intake)
         self.messenger = DiscordMessenger()
         self.ready = threading.Event()

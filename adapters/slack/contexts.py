@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import commands as cmd
-from bot.service import Context
+from bot.context import Context
 from bot.store.records import Learner
 
 log = logging.getLogger(__name__)
@@ -97,14 +97,11 @@ def is_dm(channel_id: str | None, channel_name: str | None = None) -> bool:
 
 
 def needs_admin(text: str, in_dm: bool) -> bool:
-    """Whether the command's outcome depends on admin rights, so ``users.info`` is worth a call."""
-    try:
-        command = cmd.parse_command(text)
-    except cmd.CommandError:
-        return False
-    if isinstance(command, cmd.SetWorkspaceTimeZone):
-        return True
-    return isinstance(command, cmd.Subscribe | cmd.Unsubscribe) and not in_dm
+    """Whether the command's outcome depends on admin rights, so ``users.info`` is worth a call.
+
+    The command table says which commands are admin-only (and where), so a new one is looked up here too.
+    """
+    return cmd.needs_admin(text, in_dm)
 
 
 class ContextFactory:

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Any
 
 from slack_bolt import BoltRequest
 from slack_sdk import WebClient
@@ -29,9 +29,9 @@ from slack_sdk.webhook import WebhookClient
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
 from adapters.slack.payloads import INTAKE_HEADER, intake_key
+from bot.context import Companion, Context
 from bot.intake import Intake, IntakeRecord
 from bot.messages import Image, Reply, error_reply
-from bot.service import Context
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +39,6 @@ RESPONSE_TIMEOUT_SECONDS = 5
 REPLY_THREADS = 8
 IMAGE_RETRY_SECONDS = 1.0  # a just-uploaded file may not be ready for a block yet; one more try after this
 OOPS = "Something went wrong on my side. Please try again in a moment; if it keeps happening, tell your workspace admin."
-
-
-class CoreService(Protocol):
-    """The part of CompanionService the Slack adapter calls."""
-
-    def handle_text(self, ctx: Context, text: str) -> Reply: ...
-    def handle_action(self, ctx: Context, action_id: str, value: str) -> Reply: ...
-    def home(self, ctx: Context) -> Reply: ...
 
 
 Respond = Callable[..., Any]
@@ -81,13 +73,13 @@ def click_response(reply: Reply) -> dict[str, Any]:
 
 
 def _refreshes_home(reply: Reply) -> bool:
-    return reply.kind == "answer" and reply.meta.get("already") != "1"
+    return reply.answer is not None and not reply.answer.already
 
 
 
 
 class SlackHandlers:
-    def __init__(self, service: CoreService, contexts: ContextFactory, intake: Intake, on_finished: Finished | None = None,
+    def __init__(self, service: Companion, contexts: ContextFactory, intake: Intake, on_finished: Finished | None = None,
                  reply_threads: int = REPLY_THREADS, replies: Executor | None = None) -> None:
         """``replies`` runs response_url calls (default: a pool of ``reply_threads``); the runner passes one
         that also yields to pending acks."""

@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.blocks import message_payload
 from bot.messages import Reply
-from bot.ports import Destination, PermanentDeliveryError, TransientDeliveryError
+from bot.ports import Destination, PermanentDeliveryError, PlatformLimits, Rate, TransientDeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,14 @@ def classify(error: SlackApiError) -> PermanentDeliveryError | TransientDelivery
     return PermanentDeliveryError(f"Slack refused the post: {code or status}")
 
 
+# chat.postMessage allows about one message per second per channel with short bursts, and a workspace-wide
+# cap of "several hundred messages per minute" (5/s is 300).
+SLACK_LIMITS = PlatformLimits(per_channel=Rate(1.0, 3), per_workspace=Rate(5.0, 10))
+
+
 class SlackMessenger:
     platform = "slack"
+    limits: PlatformLimits | None = SLACK_LIMITS
 
     def __init__(self, tokens: TokenSource, client_factory: ClientFactory) -> None:
         self._tokens = tokens

@@ -14,7 +14,7 @@ import gc
 import logging
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import SecretStr
 from slack_bolt import App, BoltRequest
@@ -22,15 +22,16 @@ from slack_bolt import App, BoltRequest
 from adapters.slack.ack_first import AckFirst, AckFirstExecutor
 from adapters.slack.app import api_base_url, build_app, build_posting_client, build_web_client
 from adapters.slack.contexts import ContextFactory, ProfileCache
-from adapters.slack.handlers import REPLY_THREADS, CoreService, Finished, SlackHandlers, send_response
+from adapters.slack.handlers import REPLY_THREADS, Finished, SlackHandlers, send_response
 from adapters.slack.http_server import GetRoute, SlackHttpServer
 from adapters.slack.installation_store import SlackInstallationStore, SlackOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.payloads import INTAKE_HEADER, parse_body
+from adapters.slack.settings import SlackSettings
+from bot.clock import Clock
+from bot.context import Companion
 from bot.intake import Intake, OpenRequest
-
-if TYPE_CHECKING:
-    from app.wiring import Core
+from bot.store import Repository, Store
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +54,26 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
+class CoreParts(Protocol):
+    """What the runner needs from ``app.wiring.Core`` (structural, so the adapter never imports the app)."""
+
+    @property
+    def settings(self) -> SlackSettings: ...
+    @property
+    def store(self) -> Store: ...
+    @property
+    def repo(self) -> Repository: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def service(self) -> Companion: ...
+
+
 class SlackRunner:
     platform = "slack"
 
     def __init__(
-        self, core: Core, *, host: str | None = None, port: int | None = None, service: CoreService | None = None,
+        self, core: CoreParts, *, host: str | None = None, port: int | None = None, service: Companion | None = None,
         on_finished: Finished | None = None, work_threads: int = WORK_THREADS,
     ) -> None:
         """``host``/``port`` default to ``HOST`` (0.0.0.0) and settings.port; ``service`` and ``on_finished`` are test seams."""

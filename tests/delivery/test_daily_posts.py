@@ -7,12 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 from bot.delivery_codec import reply_from_json, reply_to_json
 from bot.delivery_plan import occurrences_until
-from bot.messages import Image
+from bot.messages import Image, PostFacts, Reply
 from bot.posts import daily_material
 from bot.service import Context
 from tests.databases import sqlite_only
 from tests.delivery.conftest import MONDAY, World
 from tests.delivery.fakes import Post
+
+
+def post_facts(reply: Reply) -> PostFacts:
+    assert reply.post is not None, "a scheduled post says what it carries"
+    return reply.post
 
 
 def test_channel_post_is_a_tip_and_a_quiz_everyone_can_answer_once(world: World) -> None:
@@ -41,7 +46,10 @@ def test_channel_post_is_a_tip_and_a_quiz_everyone_can_answer_once(world: World)
     assert first.private is True
     assert first.replace_original is False  # the shared post stays for everyone else
     assert world.answer(bob, reply, correct=False).kind == "answer"
-    assert world.answer(ada, reply).meta.get("already") == "1"
+    again = world.answer(ada, reply)
+    assert again.answer is not None
+    assert again.answer.already
+    assert again.answer.correct is None  # nothing was graded the second time
 
 
 def test_channel_follows_the_path_then_its_track(world: World) -> None:
@@ -49,7 +57,7 @@ def test_channel_follows_the_path_then_its_track(world: World) -> None:
     seen = []
     for day in range(4):
         world.at(MONDAY + timedelta(days=day, hours=9)).sweep()
-        seen.append((world.messenger.posts[-1].reply.meta["tip"], world.messenger.posts[-1].reply.meta["question"]))
+        seen.append((post_facts(world.messenger.posts[-1].reply).tip_id, post_facts(world.messenger.posts[-1].reply).question_id))
     assert seen[:2] == [("alpha-tip-01", "alpha-q-01"), ("beta-tip-01", "alpha-q-02")]  # the 2-day path
     assert seen[2] == ("alpha-tip-02", "beta-q-02")  # then the course, skipping what the path showed
     assert seen[3][1] not in {q for _, q in seen[:3]}  # and on to a question the channel hasn't had
@@ -81,12 +89,12 @@ def test_dm_serves_due_reviews_first_then_new_questions(world: World) -> None:
 
     first = next_post()  # Monday 07:00 IST: nothing due yet, so a new question
     assert card.due_at > first.at
-    assert first.reply.meta["question"] != card.question_id
+    assert post_facts(first.reply).question_id != card.question_id
     second = next_post()  # Tuesday: the missed question is due and comes first
     assert card.due_at <= second.at
     assert second.destination.kind == "dm"
     assert second.destination.user_id == "U-ada"
-    assert second.reply.meta["question"] == card.question_id
+    assert post_facts(second.reply).question_id == card.question_id
     assert "due for review" in second.reply.text
     instance = world.repo.get_quiz_instance("T1", second.reply.quiz_instance_id or "")
     assert instance is not None
@@ -94,7 +102,7 @@ def test_dm_serves_due_reviews_first_then_new_questions(world: World) -> None:
     right = world.curriculum.questions[card.question_id].answer
     assert "Right" in world.service.handle_text(ada, f"answer {right}").text  # `answer` finds the DM quiz: it is hers
     third = next_post()
-    assert third.reply.meta["question"] != card.question_id
+    assert post_facts(third.reply).question_id != card.question_id
     assert "due for review" not in third.reply.text
 
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.delivery_pacing import DISCORD_LIMITS, Pacer, PlatformLimits, PriorityGate, Rate, TokenBucket
+from adapters.discord.messenger import DISCORD_LIMITS
+from bot.delivery_pacing import Pacer, PlatformLimits, PriorityGate, Rate, TokenBucket
 from bot.ports import Destination
 from bot.store.drivers.sql.database import to_ts
 from tests.delivery.conftest import MONDAY, World, no_limits
@@ -128,3 +129,16 @@ def test_a_full_gate_lets_the_busiest_waiter_in_first() -> None:
 
     asyncio.run(scene())
     assert order == ["busy", "medium", "small", "small-2"]
+
+
+def test_delivery_paces_each_platform_by_its_messengers_own_limits() -> None:
+    """The core knows no platform's numbers: the adapters' messengers state them, and configuration may override."""
+    from adapters.console.messenger import ConsoleMessenger
+    from adapters.slack.messenger import SLACK_LIMITS, SlackMessenger
+    from bot.delivery import pacing_limits
+    from bot.delivery_config import DeliveryConfig
+
+    slack = SlackMessenger(lambda workspace: None, lambda token: None)  # type: ignore[arg-type,return-value]
+    messengers = {"slack": slack, "console": ConsoleMessenger()}
+    assert pacing_limits(DeliveryConfig(), messengers) == {"slack": SLACK_LIMITS}  # the console has none
+    assert pacing_limits(DeliveryConfig(limits={}), messengers) == {}

@@ -20,9 +20,9 @@ from fake_discord import DEFERRED_CHANNEL_MESSAGE, TOKEN, FakeDiscord, Hit, Json
 from pydantic import SecretStr
 
 from adapters.discord.runner import DiscordRunner
+from app.settings import Settings
 from app.wiring import Core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, Curriculum, load_curriculum
 from bot.service import CompanionService
 from bot.store import Store

@@ -90,7 +90,7 @@ def main(db_path: str, platform_log: str, learners: int = 50) -> None:
             if quiz.quiz_instance_id is None:
                 continue
             reply = service.handle_action(ctx, ACTION_ANSWER, f"{quiz.quiz_instance_id}:A")
-            if reply.kind == "answer" and not reply.meta.get("already"):
+            if reply.answer is not None and not reply.answer.already:
                 with out_lock:
                     sys.stdout.write(f"ACK {ctx.user_id} {quiz.quiz_instance_id}\n")
                     sys.stdout.flush()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.learning import quizzes
 from bot.service import TRY_AGAIN
 from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import Chat
@@ -124,7 +125,7 @@ def test_unexpected_errors_become_a_friendly_reply(chat: Chat, monkeypatch: pyte
     def explode(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(chat.service, "quiz", explode)
+    monkeypatch.setattr(quizzes, "pick_question", explode)
     reply = chat.send("quiz")
     assert reply.kind == "error"
     assert "Something went wrong" in reply.text

@@ -11,9 +11,9 @@ from slack_fake_api import FakeSlackApi
 from slack_harness import FIXTURE_CONTENT, SIGNING_SECRET, FinishedLog, SlackClient
 
 from adapters.slack.runner import SlackRunner
+from app.settings import Settings
 from app.wiring import Core, build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 
 BOT_TOKEN = "xoxb-test-bot-token"

@@ -20,9 +20,9 @@ from slack_harness import FIXTURE_CONTENT, FinishedLog, SlackClient, button
 
 from adapters.slack.payloads import intake_key
 from adapters.slack.runner import SlackRunner
+from app.settings import Settings
 from app.wiring import Core, build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from bot.intake import IntakeRecord
 from tests.databases import sqlite_only

@@ -19,9 +19,9 @@ from slack_sdk.oauth.installation_store import Installation
 
 from adapters.slack.installation_store import SlackInstallationStore, SlackOAuthStateStore
 from adapters.slack.runner import SlackRunner
+from app.settings import Settings
 from app.wiring import Core, build_core
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.content import CoursePolicy, load_curriculum
 from bot.messages import Reply
 from bot.ports import Destination, PermanentDeliveryError

@@ -1,16 +1,20 @@
-"""Turn domain objects into neutral Replies. Wording lives here so the use cases stay about rules."""
+"""The words of learning: tips, quizzes, answers, reviews and tracks."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.commands import COMMAND_TABLE
 from bot.content import Question, Tip
-from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ, Button, Reply, Section
+from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ, AnswerOutcome, Button, Reply, Section, error_reply
 from bot.streaks import StreakState
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
+ALL_TIPS_READ = "You've read every tip in this track; here's one to refresh. Try `tracks` for more."
+BAD_ANSWER_BUTTON = "That button didn't carry a valid answer. Send `quiz` for a fresh question."
+NO_OPEN_QUIZ = "You have no open quiz. Send `quiz` to get one, then `answer <letter>`."
+QUIZ_GONE = "That quiz no longer exists. Send `quiz` for a fresh question."
+SOMEONE_ELSES_QUIZ = "That quiz was for someone else. Send `quiz` to get your own."
 
 
 def answer_value(instance_id: str, letter: str) -> str:
@@ -63,6 +67,14 @@ def quiz_heading(kind: str, track_title: str, question: Question) -> str:
     return f"{kind} · {track_title} · {STARS[question.difficulty]}"
 
 
+def not_an_option(question: Question, letter: str) -> Reply:
+    options = ", ".join(question.letters[:-1]) + f" or {question.letters[-1]}"
+    return error_reply(
+        f"`{letter}` is not an option. This question has options {question.letters[0]} to {question.letters[-1]} ({options}). "
+        f"Try `answer {question.letters[0]}`."
+    )
+
+
 def answer_reply(
     question: Question, letter: str, correct: bool, streak: StreakState, due_at: datetime | None, tz: str,
     replace_original: bool, private: bool = True,
@@ -87,23 +99,13 @@ def answer_reply(
     text = "\n".join([*lines, footer])
     return Reply(
         text=text, kind="answer", sections=sections, private=private, replace_original=replace_original,
-        meta={"correct": "1" if correct else "0", "letter": letter},
+        answer=AnswerOutcome(letter, correct),
     )
 
 
-_HOW_TO_SEND = {
-    "console": "type each one here",
-    "slack": "send each after `/aipm`, e.g. `/aipm quiz`",
-    "discord": "use each as `/aipm <command>`; Discord suggests the options as you type",
-}
-
-
-def help_reply(platform: str = "slack") -> Reply:
-    """The command list, with how to send a command on the asker's platform."""
-    lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMAND_TABLE]
-    how = _HOW_TO_SEND.get(platform, _HOW_TO_SEND["slack"])
-    text = f"Here's what I can do ({how}):\n" + "\n".join(lines)
-    return Reply(text=text, kind="help", sections=(Section(title="aipm-companion", text=text),), private=True)
+def already_answered_reply(previous: str) -> Reply:
+    text = f"You already answered this quiz (you chose {previous}), so nothing changed. Send `quiz` for another."
+    return Reply(text=text, kind="answer", sections=(Section(text=text),), private=True, answer=AnswerOutcome(previous, None, already=True))
 
 
 def reviews_due_text(total: int) -> str:
@@ -116,44 +118,27 @@ def review_note(total: int, shown: int) -> str:
     return f"📚 {reviews_due_text(total)}{batch}; missed questions come first."
 
 
-def streak_line(state: StreakState) -> str:
-    if state.current == 0:
-        return "No streak yet: answer a quiz today to start one."
-    days = f"{state.current} day{'s' if state.current != 1 else ''}"
-    today = "done for today ✔" if state.active_today else "answer a quiz today to keep it"
-    return f"🔥 {days} (best {state.best}) · 🧊 {state.freezes} freeze{'s' if state.freezes != 1 else ''} · {today}"
+def nothing_to_review(next_due_at: datetime | None, tz: str) -> Reply:
+    if next_due_at is None:
+        text = "Nothing to review yet: answer a few quizzes first and I'll schedule them for you."
+    else:
+        when = next_due_at.astimezone(ZoneInfo(tz))
+        text = f"Nothing is due right now. Your next review is on {when:%a %d %b at %H:%M}. Try `quiz` for something new."
+    return Reply(text=text, kind="review", sections=(Section(text=text, buttons=(Button("New quiz", ACTION_START_QUIZ, "next", "primary"),)),))
 
 
-def greeting_reply(mood: str, name: str = "") -> Reply:
-    """Small talk gets a short answer and the two commands that get someone going."""
-    hello = f"Hi {name}! 👋" if name else "Hi! 👋"
-    text = {
-        "hello": f"{hello} Try `tip` for today's tip or `quiz` for a question. `help` lists everything.",
-        "thanks": "You're welcome! Send `quiz` when you're ready for another, or `tip` for something to read.",
-        "bye": "Bye! There's nothing to close here: I answer whenever you message me. Keep the streak going. 🔥",
-    }.get(mood, f"{hello} Try `tip` or `quiz`.")
-    buttons = (Button("Start a quiz", ACTION_START_QUIZ, "greeting", "primary"),) if mood != "bye" else ()
-    return Reply(text=text, kind="help", sections=(Section(text=text, buttons=buttons),), private=True)
+def tracks_reply(lines: list[str]) -> Reply:
+    text = "\n".join(lines) + "\n\nSwitch with `track <name>`."
+    return Reply(text=text, kind="tracks", sections=(Section(title="Tracks", text=text),))
 
 
-# Words a topic slug spells in lowercase that a person writes otherwise.
-_TOPIC_WORDS = {
-    "ai": "AI", "pm": "PM", "pms": "PMs", "ml": "ML", "llm": "LLM", "rag": "RAG", "eu": "EU", "ip": "IP", "mcp": "MCP",
-    "a2a": "A2A", "ab": "A/B", "ux": "UX", "vs": "vs", "nist": "NIST", "rmf": "RMF",
-}
+def path_line(title: str, days: int, yours: bool) -> str:
+    return f"**path** — {title}: the guided course, {days} days{' ← you' if yours else ''}"
 
 
-_TOPIC_TITLES = {"eu-ai-act": "EU AI Act", "rag-vs-fine-tuning": "RAG vs fine-tuning", "llm-as-judge": "LLM-as-judge",
-                 "offline-to-online": "Offline to online", "accuracy-speed-cost": "Accuracy, speed and cost"}
+def track_line(track_id: str, title: str, summary: str, questions: int, yours: bool) -> str:
+    return f"**{track_id}** — {title}: {summary} ({questions} questions){' ← you' if yours else ''}"
 
 
-def topic_title(tag: str) -> str:
-    """A topic as a person reads it: ``two-kinds-of-ai-pm`` is "Two kinds of AI PM"."""
-    if tag in _TOPIC_TITLES:
-        return _TOPIC_TITLES[tag]
-    words = [_TOPIC_WORDS.get(word, word) for word in tag.split("-") if word]
-    if not words:
-        return tag
-    first = words[0]
-    return " ".join([first if first in _TOPIC_WORDS.values() else first.capitalize(), *words[1:]])
-
+def following_text(track_title: str) -> str:
+    return f"You're now following **{track_title}**. Send `quiz` or `tip` to start."

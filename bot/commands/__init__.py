@@ -1,0 +1,46 @@
+"""Commands: the typed commands, the one table that describes them, and the parser it drives.
+
+``from bot import commands as cmd`` gives every name callers use: ``cmd.parse_command``, ``cmd.Quiz``,
+``cmd.COMMAND_TABLE``, ``cmd.CommandError`` and the value readers.
+"""
+
+from bot.commands.parsing import needs_admin, parse_command
+from bot.commands.table import COMMAND_TABLE, AdminRule, CommandSpec, CommandTable, Option, OptionKind
+from bot.commands.types import (
+    DAY_NAMES,
+    EVERY_DAY,
+    WEEKDAYS,
+    Answer,
+    ChooseTrack,
+    Command,
+    Confirm,
+    ForgetMe,
+    Greet,
+    Help,
+    Leaderboard,
+    Mood,
+    Quiz,
+    Review,
+    SetDailyTime,
+    SetNudges,
+    SetTimeZone,
+    SetWorkspaceTimeZone,
+    ShowSettings,
+    Stats,
+    Streak,
+    Subscribe,
+    Tip,
+    Tracks,
+    Unsubscribe,
+    Weekday,
+)
+from bot.commands.typos import close_enough, edit_distance, suggest
+from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, resolve_track
+
+__all__ = [
+    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
+    "CommandTable", "Confirm", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "Review",
+    "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
+    "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
+    "parse_days", "parse_hhmm", "resolve_track", "suggest",
+]

@@ -1,0 +1,109 @@
+"""Reading the words after a command's name: one function per command that takes any.
+
+Each has the table's ``Parser`` shape: the name as typed (for error messages) and the remaining words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands.types import (
+    Answer,
+    ChooseTrack,
+    ForgetMe,
+    Help,
+    Leaderboard,
+    SetDailyTime,
+    SetNudges,
+    SetTimeZone,
+    SetWorkspaceTimeZone,
+    Subscribe,
+    Weekday,
+)
+from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm
+
+_LETTER = re.compile(r"^[A-Ea-e]$")
+_ANY_LETTER = re.compile(r"^[A-Za-z]$")
+_TRACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def help_topic(said: str, args: list[str]) -> Help:
+    return Help(args[0].lower() if args else None)
+
+
+def answer_letter(said: str, args: list[str]) -> Answer:
+    letter = args[0].rstrip(").") if len(args) == 1 else ""
+    if _ANY_LETTER.match(letter) and not _LETTER.match(letter):
+        raise NotAnOption(letter)
+    if not _LETTER.match(letter):
+        raise CommandError("Answer with one letter, for example `answer B`.")
+    return Answer(letter.upper())
+
+
+def leaderboard_scope(said: str, args: list[str]) -> Leaderboard:
+    if not args:
+        return Leaderboard("week")
+    if len(args) == 1 and args[0].lower() in ("week", "all"):
+        return Leaderboard("week" if args[0].lower() == "week" else "all")
+    raise CommandError("Use `leaderboard week` or `leaderboard all`.")
+
+
+def track_name(said: str, args: list[str]) -> ChooseTrack:
+    if not args:
+        raise CommandError("Name one track, for example `track foundations`. See `tracks` for the list.")
+    return ChooseTrack(" ".join(args).lower())  # titles have spaces: `track data fluency`
+
+
+def time_zone(said: str, args: list[str]) -> SetTimeZone:
+    if not args:
+        raise CommandError("Tell me one time zone, for example `settings tz Europe/Berlin`.")
+    return SetTimeZone(" ".join(args))  # city names have spaces: `settings tz new york`
+
+
+def workspace_time_zone(said: str, args: list[str]) -> SetWorkspaceTimeZone:
+    if not args:
+        raise CommandError("Tell me one time zone, for example `settings workspace-tz America/New_York`.")
+    return SetWorkspaceTimeZone(" ".join(args))
+
+
+def daily_time(said: str, args: list[str]) -> SetDailyTime:
+    if len(args) != 1:
+        raise CommandError("Tell me one time, for example `settings time 08:30`.")
+    return SetDailyTime(parse_hhmm(args[0]))
+
+
+def nudges(said: str, args: list[str]) -> SetNudges:
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        raise CommandError("Use `settings nudges on` or `settings nudges off`.")
+    return SetNudges(args[0].lower() == "on")
+
+
+def subscription(said: str, args: list[str]) -> Subscribe:
+    hhmm = tz = track = None
+    days: tuple[Weekday, ...] | None = None
+    for token in args:
+        if ":" in token:
+            if hhmm is not None:
+                raise CommandError("Give one time only, for example `subscribe 09:00 Europe/Paris`.")
+            hhmm = parse_hhmm(token)
+        elif looks_like_tz(token):
+            tz = token
+        elif (parsed := parse_days(token)) is not None:
+            days = parsed
+        elif _TRACK_NAME.match(token.lower()):
+            if track is not None:
+                raise CommandError("Give one track only. See `tracks` for their names.")
+            track = token.lower()
+        else:
+            raise CommandError(
+                f"I could not read `{token}`. Usage: `subscribe [HH:MM] [Area/City] [track] [weekdays|daily]`."
+            )
+    return Subscribe(hhmm=hhmm, tz=tz, track=track, days=days)
+
+
+def forget_confirmation(said: str, args: list[str]) -> ForgetMe:
+    if not args:
+        return ForgetMe(False)
+    if len(args) == 1 and args[0].lower() == "confirm":
+        return ForgetMe(True)
+    raise CommandError("Send `forget-me` and I will ask you to confirm.")

@@ -1,0 +1,217 @@
+"""The command table: every command's name, usage, summary, words, options and who may run it.
+
+Parsing, ``help``, typo suggestions, the admin rule and each adapter's command registration (Discord's
+subcommands and options) all read this one table. A command is one ``CommandSpec`` here and one use case
+registered with ``@bot.dispatch.handles``; ``tests/test_add_a_command.py`` shows that is all it takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.commands import arguments as read
+from bot.commands.types import Answer as AnswerCommand
+from bot.commands.types import (
+    ChooseTrack,
+    ForgetMe,
+    Help,
+    Leaderboard,
+    Quiz,
+    Review,
+    SetDailyTime,
+    SetNudges,
+    SetTimeZone,
+    SetWorkspaceTimeZone,
+    ShowSettings,
+    Stats,
+    Streak,
+    Subscribe,
+    Tip,
+    Tracks,
+    Unsubscribe,
+)
+from bot.commands.typos import suggest
+from bot.commands.values import CommandError
+
+Parser = Callable[[str, list[str]], Any]
+"""``(name as typed, the words after it) -> command``; raises CommandError with a sentence for the user."""
+AdminRule = Literal["anyone", "admins", "admins outside DMs"]
+OptionKind = Literal["text", "choice", "track", "zone"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One word a command takes, as platforms with typed options (Discord) offer it; ``track`` and ``zone``
+    are filled from the curriculum and the zone list."""
+
+    name: str
+    description: str
+    kind: OptionKind = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    """``(shown, value)`` pairs for ``choice`` options."""
+    required: bool = True
+    default: str | None = None
+    """The word sent when an optional option is left out (None sends nothing)."""
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One row of the command table.
+
+    ``name`` is what is typed (``"settings tz"`` is the ``tz`` word after ``settings``); ``aliases`` are other
+    words for its last word, offered as suggestions too, while ``quiet_aliases`` are accepted and never
+    suggested. ``parse`` reads the remaining words; without one the command takes none.
+    """
+
+    name: str
+    usage: str
+    summary: str
+    command: type[Any]
+    aliases: tuple[str, ...] = ()
+    quiet_aliases: tuple[str, ...] = ()
+    parse: Parser | None = None
+    options: tuple[Option, ...] = ()
+    admin: AdminRule = "anyone"
+    refusal: str = ""
+    """What a non-admin is told when ``admin`` refuses them."""
+    in_help: bool = True
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.name.split())
+
+    def parent(self) -> str | None:
+        return " ".join(self.words[:-1]) or None
+
+    def called(self, word: str) -> bool:
+        return word in (self.words[-1], *self.aliases, *self.quiet_aliases)
+
+    def needs_admin(self, in_dm: bool) -> bool:
+        return self.admin == "admins" or (self.admin == "admins outside DMs" and not in_dm)
+
+
+@dataclass
+class CommandTable:
+    """The commands in the order help lists them; ``add``/``remove`` exist for tests and extensions."""
+
+    specs: list[CommandSpec] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[CommandSpec]:
+        return iter(list(self.specs))
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def add(self, spec: CommandSpec) -> None:
+        if any(s.name == spec.name for s in self.specs):
+            raise ValueError(f"there is already a command called {spec.name!r}")
+        self.specs.append(spec)
+
+    def remove(self, name: str) -> None:
+        self.specs = [s for s in self.specs if s.name != name]
+
+    def named(self, name: str) -> CommandSpec:
+        for spec in self.specs:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def top_level(self) -> list[CommandSpec]:
+        return [s for s in self.specs if s.parent() is None]
+
+    def subcommands(self, parent: str) -> list[CommandSpec]:
+        return [s for s in self.specs if s.parent() == parent]
+
+    def find(self, word: str, parent: str | None = None) -> CommandSpec | None:
+        """The command ``word`` names at the top level, or after ``parent``."""
+        candidates = self.top_level() if parent is None else self.subcommands(parent)
+        return next((s for s in candidates if s.called(word)), None)
+
+    def spec_for(self, command: object) -> CommandSpec | None:
+        return next((s for s in self.specs if isinstance(command, s.command)), None)
+
+    def admin_refusal(self, command: object, in_private: bool) -> str | None:
+        """What a non-admin is told for ``command`` here, or None when anyone may run it."""
+        spec = self.spec_for(command)
+        return spec.refusal if spec is not None and spec.needs_admin(in_private) else None
+
+    def suggestions(self) -> list[str]:
+        """Top-level words a typo may be corrected to: names and (not quiet) aliases."""
+        return sorted({w for s in self.top_level() for w in (s.words[0], *s.aliases)})
+
+
+def settings_words(said: str, args: list[str]) -> ShowSettings:
+    """Bare ``settings`` shows them; a word that names no setting gets the closest one suggested."""
+    if not args:
+        return ShowSettings()
+    key = args[0].lower()
+    hint = suggest(key, [s.words[-1] for s in COMMAND_TABLE.subcommands("settings")])
+    extra = f" Did you mean `settings {hint}`?" if hint else ""
+    raise CommandError(f"There is no setting called `{key}`.{extra} Try `settings` to see them all.")
+
+
+LETTERS = tuple((letter, letter) for letter in "ABCDE")
+ZONE = Option("zone", "An IANA time zone such as Europe/Berlin; start typing a city", "zone")
+
+COMMAND_TABLE = CommandTable([
+    CommandSpec("help", "help", "Show what I can do.", Help, quiet_aliases=("?",), parse=read.help_topic),
+    CommandSpec("tip", "tip", "Today's tip on AI product management.", Tip),
+    CommandSpec("quiz", "quiz", "A question picked for you: new material first, then reviews.", Quiz),
+    CommandSpec(
+        "answer", "answer <A-E>", "Answer your open quiz.", AnswerCommand, aliases=("a",), parse=read.answer_letter,
+        options=(Option("letter", "The option you choose", "choice", LETTERS),),
+    ),
+    CommandSpec("streak", "streak", "Your current and best streak, and freezes held.", Streak),
+    CommandSpec("stats", "stats", "Your accuracy, by topic, and your activity.", Stats),
+    CommandSpec("review", "review", "Questions due for spaced review, missed ones first.", Review),
+    CommandSpec(
+        "leaderboard", "leaderboard [week|all]", "Top learners here by points.", Leaderboard, aliases=("top",), parse=read.leaderboard_scope,
+        options=(Option("scope", "This week (default) or all time", "choice", (("this week", "week"), ("all time", "all")), required=False, default="week"),),
+    ),
+    CommandSpec("tracks", "tracks", "The course tracks you can follow.", Tracks),
+    CommandSpec(
+        "track", "track <name>", "Follow a track by id, title or the start of either (or `track path` for AI PM in 30 days).", ChooseTrack,
+        parse=read.track_name, options=(Option("name", "The track to follow", "track"),),
+    ),
+    CommandSpec("settings", "settings", "Show your settings.", ShowSettings, aliases=("config",), parse=settings_words),
+    CommandSpec(
+        "settings tz", "settings tz <Area/City>", "Set your time zone: a city (`new york`, `São Paulo`) or an IANA name (Europe/Berlin).",
+        SetTimeZone, quiet_aliases=("timezone", "time-zone", "zone"), parse=read.time_zone, options=(ZONE,),
+    ),
+    CommandSpec(
+        "settings time", "settings time <HH:MM>", "Your preferred daily time for direct messages.", SetDailyTime, parse=read.daily_time,
+        options=(Option("time", "24-hour HH:MM, for example 08:30"),),
+    ),
+    CommandSpec(
+        "settings nudges", "settings nudges on|off", "Evening reminders when your streak is at risk.", SetNudges,
+        quiet_aliases=("nudge", "reminders"), parse=read.nudges,
+        options=(Option("state", "Evening reminders on or off", "choice", (("on", "on"), ("off", "off"))),),
+    ),
+    CommandSpec(
+        "settings workspace-tz", "settings workspace-tz <Area/City>", "Admins: the default time zone here.", SetWorkspaceTimeZone,
+        quiet_aliases=("server-tz", "default-tz"), parse=read.workspace_time_zone, options=(ZONE,), admin="admins",
+        refusal="Only workspace admins can set the default time zone. Ask an admin, or set your own with `settings tz`.",
+    ),
+    CommandSpec(
+        "subscribe", "subscribe [HH:MM] [Area/City] [track] [weekdays|daily|mon,wed,...]",
+        "Daily tip and quiz in this channel (admins), or in your DMs.", Subscribe, parse=read.subscription,
+        options=(
+            Option("time", "24-hour HH:MM (default 09:00 here, or your daily time in DMs)", required=False),
+            Option("tz", "IANA time zone (default: the workspace's, or yours in DMs)", "zone", required=False),
+            Option("track", "Which track to post from", "track", required=False),
+            Option("days", "weekdays, daily, or a list like mon,wed,fri", required=False),
+        ),
+        admin="admins outside DMs",
+        refusal="Only workspace admins can subscribe a channel. Ask an admin, or send `subscribe` to me in a direct message for your own daily quiz.",
+    ),
+    CommandSpec(
+        "unsubscribe", "unsubscribe", "Stop the daily post here.", Unsubscribe, admin="admins outside DMs",
+        refusal="Only workspace admins can unsubscribe a channel. Nothing changed.",
+    ),
+    CommandSpec(
+        "forget-me", "forget-me", "Delete everything I know about you (asks to confirm).", ForgetMe,
+        quiet_aliases=("forgetme", "forget"), parse=read.forget_confirmation,
+    ),
+])

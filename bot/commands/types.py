@@ -1,0 +1,129 @@
+"""The typed commands the parser produces and the use cases take: one frozen dataclass per command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Weekday = int  # 0 = Monday .. 6 = Sunday
+WEEKDAYS: tuple[Weekday, ...] = (0, 1, 2, 3, 4)
+EVERY_DAY: tuple[Weekday, ...] = (0, 1, 2, 3, 4, 5, 6)
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Tip:
+    pass
+
+
+@dataclass(frozen=True)
+class Quiz:
+    pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    letter: str
+
+
+@dataclass(frozen=True)
+class Streak:
+    pass
+
+
+@dataclass(frozen=True)
+class Stats:
+    pass
+
+
+@dataclass(frozen=True)
+class Review:
+    pass
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    scope: Literal["week", "all"] = "week"
+
+
+@dataclass(frozen=True)
+class Tracks:
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseTrack:
+    name: str
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    pass
+
+
+@dataclass(frozen=True)
+class SetTimeZone:
+    tz: str
+
+
+@dataclass(frozen=True)
+class SetDailyTime:
+    hhmm: str
+
+
+@dataclass(frozen=True)
+class SetNudges:
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class SetWorkspaceTimeZone:
+    tz: str
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    hhmm: str | None = None
+    tz: str | None = None
+    track: str | None = None
+    days: tuple[Weekday, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    pass
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    confirmed: bool = False
+
+
+Mood = Literal["hello", "thanks", "bye"]
+
+
+@dataclass(frozen=True)
+class Greet:
+    """Small talk people type before they know the commands: ``hi``, ``thanks``, ``bye``."""
+
+    mood: Mood = "hello"
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """A bare ``yes`` or ``no``: the answer to whatever "Are you sure?" is pending."""
+
+    yes: bool
+
+
+Command = (
+    Help | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
+    | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | ForgetMe
+    | Greet | Confirm
+)
+

@@ -1,0 +1,82 @@
+"""The values inside commands: times of day, weekday lists, time-zone-looking words and track names."""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands.types import DAY_NAMES, EVERY_DAY, WEEKDAYS, Weekday
+from bot.commands.typos import suggest
+
+# [0-9], not \d: \d also matches other scripts' digits ("٩:3٠"), which would be stored as they were typed.
+_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+class CommandError(ValueError):
+    """Input that is not a command; ``str(error)`` is the friendly sentence shown to the user."""
+
+
+class NotAnOption(CommandError):
+    """``answer Z``: a letter, but not one a question can have. The service names the letters the open quiz has."""
+
+    def __init__(self, letter: str) -> None:
+        self.letter = letter.upper()
+        super().__init__(f"`{self.letter}` is not an option. Answer with one letter, for example `answer B`.")
+
+
+def _track_key(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
+def resolve_track(name: str, tracks: list[tuple[str, str]]) -> str:
+    """The id of the track ``name`` means, from ``(id, title)`` pairs; raise CommandError when it is unclear.
+
+    People type titles, prefixes and any case (``Data fluency``, ``data``, ``FOUNDATIONS``), so an exact id or
+    title wins, then a unique prefix of an id, a title or a word of a title. Several matches list the candidates.
+    """
+    key = _track_key(name)
+    if not key:
+        raise CommandError("Name one track, for example `track foundations`. See `tracks` for the list.")
+    for track_id, title in tracks:
+        if key in (_track_key(track_id), _track_key(title)):
+            return track_id
+    for matches_word in (
+        lambda tid, title: _track_key(tid).startswith(key) or _track_key(title).startswith(key),
+        lambda tid, title: any(word.startswith(key) for word in _track_key(f"{tid} {title}").split()),
+    ):
+        found = [(tid, title) for tid, title in tracks if matches_word(tid, title)]
+        if len(found) == 1:
+            return found[0][0]
+        if found:
+            listed = ", ".join(f"`{tid}` ({title})" for tid, title in found)
+            raise CommandError(f"`{name}` could be more than one track: {listed}. Send `track` with one of those names.")
+    hint = suggest(key, [tid for tid, _ in tracks]) or suggest(key, [title for _, title in tracks])
+    hint_id = next((tid for tid, title in tracks if hint in (tid, title)), None)
+    did_you_mean = f" Did you mean `track {hint_id}`?" if hint_id else ""
+    listed = ", ".join(f"`{tid}` ({title})" for tid, title in tracks)
+    raise CommandError(f"There is no track called `{name}`.{did_you_mean} The tracks are: {listed}.")
+
+
+def parse_hhmm(text: str) -> str:
+    """Normalise ``9:05`` to ``09:05``; raise CommandError for anything that is not a time of day."""
+    match = _HHMM.match(text.strip())
+    if not match:
+        raise CommandError(f"`{text}` is not a time of day. Use 24-hour HH:MM, for example `09:00` or `17:30`.")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def parse_days(text: str) -> tuple[Weekday, ...] | None:
+    """Read ``weekdays``, ``daily``/``everyday`` or a comma list like ``mon,wed,fri``; None if not a day spec."""
+    lowered = text.lower()
+    if lowered in ("weekdays", "workdays"):
+        return WEEKDAYS
+    if lowered in ("daily", "everyday", "every-day"):
+        return EVERY_DAY
+    parts = [p[:3] for p in lowered.split(",") if p]
+    if parts and all(p in DAY_NAMES for p in parts):
+        return tuple(sorted({DAY_NAMES.index(p) for p in parts}))
+    return None
+
+
+def looks_like_tz(token: str) -> bool:
+    return "/" in token or token.upper() in ("UTC", "GMT")
+

@@ -1,0 +1,50 @@
+"""What every use case works over: the repository, the curriculum, the clock, and the process's small memory.
+
+Use cases are plain functions of ``(deps, asker, command)``; tests build a ``Deps`` over a real SQLite file
+and a fixed clock, and delivery builds its posts from the same functions over the same ``Deps``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.content import Curriculum
+from bot.context import Context
+from bot.reviews import ReviewScheduler
+from bot.store.records import Learner, Workspace
+from bot.store.repository import Repository
+
+REVIEW_BATCH = 50  # the most due cards one `review` lines up; the total is counted apart from it
+
+
+@dataclass
+class Deps:
+    """The ports, plus what one process remembers between requests (lost on restart, on purpose)."""
+
+    repo: Repository
+    content: Curriculum
+    clock: Clock
+    reviews: ReviewScheduler = field(default_factory=ReviewScheduler)
+    review_batch: int = REVIEW_BATCH
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
+    """Workspaces seen by this process: read on every request, so cached."""
+    forget_asked_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    """When each learner was last asked "Are you sure?" about forget-me; a restart just asks again."""
+
+
+class HasDeps(Protocol):
+    """Anything that carries the use cases' ``Deps``: the facade, for delivery to build posts over the same ports."""
+
+    @property
+    def deps(self) -> Deps: ...
+
+
+@dataclass(frozen=True)
+class Asker:
+    """The learner a request is for, and the context it came in (their record exists by the time a use case runs)."""
+
+    ctx: Context
+    learner: Learner

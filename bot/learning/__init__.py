@@ -1,0 +1,1 @@
+"""Learning use cases: ``tip``, ``quiz``, ``answer``, ``review`` and the ``tracks`` to follow."""

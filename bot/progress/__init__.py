@@ -1,0 +1,1 @@
+"""Progress use cases: ``streak``, ``stats``, ``leaderboard`` and the home summary."""

@@ -1,0 +1,15 @@
+"""The reply shapes every use case shares: a plain note, and the two apologies for a failure on our side."""
+
+from __future__ import annotations
+
+from bot.messages import Reply, ReplyKind, Section
+
+OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell your admin."
+TRY_AGAIN = "I couldn't save that just now (the database is busy or unavailable). Nothing was changed; please try again in a moment."
+UNKNOWN_BUTTON = "I don't recognise that button. Send `help` to see what I can do."
+UNKNOWN_COMMAND = "I don't know that command. Try `help`."
+
+
+def info_reply(kind: ReplyKind, text: str) -> Reply:
+    """One private paragraph: most confirmations are no more than that."""
+    return Reply(text=text, kind=kind, sections=(Section(text=text),), private=True)

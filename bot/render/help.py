@@ -1,0 +1,41 @@
+"""The words for someone finding their way: the command list, small talk, and the first-time zone hint."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.commands import COMMAND_TABLE
+from bot.messages import ACTION_START_QUIZ, Button, Reply, Section
+
+_HOW_TO_SEND = {
+    "console": "type each one here",
+    "slack": "send each after `/aipm`, e.g. `/aipm quiz`",
+    "discord": "use each as `/aipm <command>`; Discord suggests the options as you type",
+}
+TZ_HINT = "🕒 I don't know your time zone yet, so streak days follow UTC. Set it with `settings tz Area/City`, e.g. `settings tz Europe/Berlin`."
+
+
+def help_reply(platform: str = "slack") -> Reply:
+    """The command list, with how to send a command on the asker's platform."""
+    lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMAND_TABLE if spec.in_help]
+    how = _HOW_TO_SEND.get(platform, _HOW_TO_SEND["slack"])
+    text = f"Here's what I can do ({how}):\n" + "\n".join(lines)
+    return Reply(text=text, kind="help", sections=(Section(title="aipm-companion", text=text),), private=True)
+
+
+def greeting_reply(mood: str, name: str = "") -> Reply:
+    """Small talk gets a short answer and the two commands that get someone going."""
+    hello = f"Hi {name}! 👋" if name else "Hi! 👋"
+    text = {
+        "hello": f"{hello} Try `tip` for today's tip or `quiz` for a question. `help` lists everything.",
+        "thanks": "You're welcome! Send `quiz` when you're ready for another, or `tip` for something to read.",
+        "bye": "Bye! There's nothing to close here: I answer whenever you message me. Keep the streak going. 🔥",
+    }.get(mood, f"{hello} Try `tip` or `quiz`.")
+    buttons = (Button("Start a quiz", ACTION_START_QUIZ, "greeting", "primary"),) if mood != "bye" else ()
+    return Reply(text=text, kind="help", sections=(Section(text=text, buttons=buttons),), private=True)
+
+
+def with_tz_hint(reply: Reply) -> Reply:
+    """A first reply to a learner whose zone nobody could tell us says how to set it."""
+    hint = Section(text=TZ_HINT)
+    return replace(reply, sections=(*reply.sections, hint), text=f"{reply.text}\n{hint.text}", tz_hint=True)

@@ -1,0 +1,59 @@
+"""The words of settings and subscriptions: what is set, what changed, and who may change it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.messages import Reply, Section
+from bot.render.common import info_reply
+
+TZ_SOURCES = {"platform": "from your profile", "workspace": "workspace default", "user": "set by you", "default": "not set, using UTC"}
+
+
+def settings_reply(
+    tz: str, tz_source: str, track_title: str, track_id: str, daily_time: str, nudges: bool, dm_time: str | None, workspace_tz: str | None,
+) -> Reply:
+    """``dm_time`` is the daily DM's local time when one is on."""
+    lines = [
+        f"Time zone: **{tz}** ({TZ_SOURCES.get(tz_source, tz_source)})",
+        f"Track: **{track_title}** (`{track_id}`)",
+        f"Daily time: **{daily_time}**",
+        f"Evening nudges: **{'on' if nudges else 'off'}**",
+        f"Daily DM: **{'on at ' + dm_time if dm_time is not None else 'off'}**",
+        f"Workspace default time zone: **{workspace_tz or 'not set'}**",
+    ]
+    text = "\n".join(lines) + "\n\nChange with `settings tz <Area/City>`, `settings time <HH:MM>`, `settings nudges on|off`."
+    return Reply(text=text, kind="settings", sections=(Section(title="Your settings", text=text),))
+
+
+def tz_set(zone: str, local: datetime, note: str) -> Reply:
+    return info_reply("settings", f"Time zone set to **{zone}** (it's {local:%H:%M} there). Your streak days now follow it.{note}")
+
+
+def daily_time_set(hhmm: str, tz: str) -> Reply:
+    return info_reply("settings", f"Daily time set to **{hhmm}** ({tz}).")
+
+
+def nudges_set(enabled: bool) -> Reply:
+    return info_reply("settings", f"Evening nudges are {'on' if enabled else 'off'}.")
+
+
+def workspace_tz_set(zone: str) -> Reply:
+    return info_reply("settings", f"The default time zone here is now **{zone}**. New learners start with it.")
+
+
+def no_such_track(track: str) -> str:
+    return f"There is no track called `{track}`. Send `tracks` to see them all."
+
+
+def subscribed(in_dm: bool, track_title: str, hhmm: str, zone: str, days: str, first: datetime) -> Reply:
+    where = "your direct messages" if in_dm else "this channel"
+    text = (
+        f"Subscribed {where} to **{track_title}**: a tip and a quiz at {hhmm} {zone}, "
+        f"{days}. First post: {first:%a %d %b %H:%M}. Send `unsubscribe` to stop."
+    )
+    return Reply(text=text, kind="subscribe", sections=(Section(text=text),), private=True, next_due_at=first)
+
+
+def unsubscribed(changed: bool) -> Reply:
+    return info_reply("unsubscribe", "Unsubscribed: no more daily posts here." if changed else "There was no daily post here to stop.")
