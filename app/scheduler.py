@@ -33,13 +33,27 @@ SWEEP_EVERY = timedelta(minutes=1)
 
 
 def delivery_config_from_env(grace_minutes: int | None = None) -> DeliveryConfig:
-    """Defaults, overridden by ``AIPM_DELIVERY_GRACE_MINUTES`` (default 180) and ``AIPM_NUDGE_TIME`` (19:00)."""
+    """Defaults, overridden by ``AIPM_DELIVERY_GRACE_MINUTES`` (default 180), ``AIPM_NUDGE_TIME`` (19:00),
+    ``AIPM_DELIVERY_PARTITIONS`` and ``AIPM_DELIVERY_SWEEPERS`` (both 1: one sweeper does everything)."""
     defaults = DeliveryConfig()
     if grace_minutes is None:
         raw = os.environ.get("AIPM_DELIVERY_GRACE_MINUTES", "").strip()
         grace_minutes = int(raw) if raw else None
     grace = timedelta(minutes=grace_minutes) if grace_minutes is not None else defaults.grace
-    return replace(defaults, grace=grace, nudge_time=os.environ.get("AIPM_NUDGE_TIME", "").strip() or defaults.nudge_time)
+    return replace(
+        defaults, grace=grace, nudge_time=os.environ.get("AIPM_NUDGE_TIME", "").strip() or defaults.nudge_time,
+        partitions=_positive_int("AIPM_DELIVERY_PARTITIONS", defaults.partitions),
+        sweepers=_positive_int("AIPM_DELIVERY_SWEEPERS", defaults.sweepers),
+    )
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)
 
 
 class DeliveryScheduler:

@@ -11,11 +11,13 @@ The schedule lives in our tables; the scheduler only calls ``sweep`` once a minu
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import secrets
 import socket
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import suppress
 from datetime import datetime, timedelta
@@ -28,7 +30,7 @@ from bot.delivery_pacing import Monotonic, Pacer, Sleep
 from bot.delivery_plan import Planner
 from bot.delivery_report import NullObserver, PostOutcome, SweepObserver, SweepReport
 from bot.deps import HasDeps
-from bot.ports import Messenger, PlatformLimits
+from bot.ports import Messenger, PlatformLimits, Rate
 from bot.store.delivery_store import Claim, DeliveryStore, Lease, OutboxRow
 from bot.store.repository import StoreUnavailable
 
@@ -49,9 +51,21 @@ async def to_thread(work: Callable[[], list[OutboxRow] | None]) -> list[OutboxRo
 def pacing_limits(config: DeliveryConfig, messengers: Mapping[str, Messenger]) -> Mapping[str, PlatformLimits]:
     """The configured limits, or else the ones each platform's messenger states."""
     if config.limits is not None:
-        return config.limits
-    found = {platform: getattr(messenger, "limits", None) for platform, messenger in messengers.items()}
-    return {platform: limits for platform, limits in found.items() if limits is not None}
+        chosen: Mapping[str, PlatformLimits] = config.limits
+    else:
+        found = {platform: getattr(messenger, "limits", None) for platform, messenger in messengers.items()}
+        chosen = {platform: limits for platform, limits in found.items() if limits is not None}
+    if config.sweepers <= 1:
+        return chosen
+    return {platform: _share_overall(limits, config.sweepers) for platform, limits in chosen.items()}
+
+
+def _share_overall(limits: PlatformLimits, sweepers: int) -> PlatformLimits:
+    """This process's share of a platform-wide limit when ``sweepers`` processes send at once."""
+    if limits.overall is None:
+        return limits
+    overall = Rate(limits.overall.per_second / sweepers, max(1, limits.overall.burst // sweepers))
+    return dataclasses.replace(limits, overall=overall)
 
 
 def default_holder() -> str:
@@ -88,6 +102,8 @@ class Delivery:
         self.pacer = Pacer(pacing_limits(self.config, self.messengers), monotonic, sleep, self.config.headroom)
         self.planner = Planner(service.deps, store, self.config)
         self.lease = Lease(LEASE_NAME, holder or default_holder())
+        self.partition: tuple[int, int] | None = None
+        """The partition the running sweep works on (k, P), or None for the whole schedule."""
         self.lease_clock = lease_clock or self.clock
         self._renewed_at: datetime | None = None
 
@@ -100,25 +116,45 @@ class Delivery:
         return asyncio.run(self.sweep())
 
     async def sweep(self) -> SweepReport:
+        """One sweep of everything due: the whole schedule under one lease, or (``config.partitions`` > 1) each
+        partition whose lease is free, so several processes share the work. Each starts at a different
+        partition (by holder) and skips the ones another sweeper holds; every workspace is in one partition,
+        so its pacing stays with one sweeper at a time."""
         now = self.clock.now()
         report = SweepReport(at=now, holder=self.lease.holder)
         self.observer.sweep_started(now)
+        count = max(1, self.config.partitions)
+        if count == 1:
+            await self._sweep_partition(now, Lease(LEASE_NAME, self.lease.holder), None, report)
+        else:
+            first = zlib.crc32(self.lease.holder.encode()) % count
+            busy = 0
+            for step in range(count):
+                index = (first + step) % count
+                lease = Lease(f"{LEASE_NAME}:{index}/{count}", self.lease.holder)
+                if not await self._sweep_partition(now, lease, (index, count), report):
+                    busy += 1
+            report.lease_busy = busy == count
+        self.observer.sweep_finished(report)
+        return report
+
+    async def _sweep_partition(self, now: datetime, lease: Lease, partition: tuple[int, int] | None, report: SweepReport) -> bool:
+        """Sweep one partition (or everything) under ``lease``; False if another sweeper holds it."""
+        self.lease, self.partition = lease, partition
         ttl = int(self.config.lease_ttl.total_seconds())
         try:
             acquired = self.store.acquire_lease(self.lease, self.lease_clock.now(), ttl)
         except StoreUnavailable as error:
             report.errors.append(f"the database is unavailable, so nothing was sent: {error}")
-            self.observer.sweep_finished(report)
-            return report
+            return True
         if not acquired:
             report.lease_busy = True
             with suppress(StoreUnavailable):
                 held = self.store.lease_info(self.lease.name)
                 if held is not None:
                     report.lease_holder, report.lease_until = held
-            log.info("another sweeper holds the delivery lease; skipping this sweep")
-            self.observer.sweep_finished(report)
-            return report
+            log.info("another sweeper holds the delivery lease %s; skipping it", self.lease.name)
+            return False
         self._renewed_at = self.lease_clock.now()
         dispatcher = Dispatcher(
             self.store, self.messengers, self.pacer, self.config, self.clock, self.lease, self._keep_lease,
@@ -144,8 +180,7 @@ class Delivery:
         finally:
             with suppress(StoreUnavailable):
                 self.store.release_lease(self.lease)
-        self.observer.sweep_finished(report)
-        return report
+        return True
 
     def _keep_lease(self) -> bool:
         """Renew the lease when it is getting old; False once another sweeper has taken it."""
@@ -159,7 +194,7 @@ class Delivery:
 
     def _open_rows(self, now: datetime) -> Iterator[OutboxRow]:
         after: tuple[datetime, int] | None = None
-        while page := self.store.open_outbox(now, self.platforms, after, PAGE):
+        while page := self.store.open_outbox(now, self.platforms, after, PAGE, self.partition):
             yield from page
             after = (page[-1].next_attempt_at, page[-1].id)
 
@@ -186,8 +221,8 @@ class Delivery:
     def _plan_batch(self, now: datetime, seen: set[tuple[str, int, datetime]], errors: list[str]) -> list[OutboxRow] | None:
         """One batch: due subscriptions and timers to claims, committed together; None when nothing is due."""
         batch = self.config.batch_size
-        subscriptions = [s for s in self.store.due_subscriptions(now, self.platforms, batch) if ("s", s.id or 0, s.next_due_at) not in seen]
-        timers = [t for t in self.store.due_timers(now, self.platforms, batch) if (t.kind, t.subscription_id, t.next_due_at) not in seen]
+        subscriptions = [s for s in self.store.due_subscriptions(now, self.platforms, batch, self.partition) if ("s", s.id or 0, s.next_due_at) not in seen]
+        timers = [t for t in self.store.due_timers(now, self.platforms, batch, self.partition) if (t.kind, t.subscription_id, t.next_due_at) not in seen]
         if not subscriptions and not timers:
             return None
         claims: list[Claim] = []

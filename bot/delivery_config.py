@@ -39,6 +39,15 @@ class DeliveryConfig:
     """At most this many skipped rows are recorded per subscription after a long outage."""
     keep_finished: timedelta = timedelta(days=60)
 
+    partitions: int = 1
+    """Sweep partitions. 1: one sweeper at a time does everything (one lease). P > 1: every sweeper works
+    through the P partitions whose leases are free, so P processes can share a large fan-out. Every
+    process on one database must use the same number."""
+    sweepers: int = 1
+    """How many processes sweep at once: each paces its platform-wide (``overall``) limits at 1/sweepers of
+    the platform's rate, so together they stay under it. Channel and workspace limits need no split: a
+    workspace is in one partition, swept by one process at a time."""
+
     limits: Mapping[str, PlatformLimits] | None = None
     """Pacing per platform; None paces each platform by its messenger's own ``limits`` ({} paces nothing)."""
     headroom: float = 0.97

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from slack_fake_api import FakeSlackApi
 from slack_harness import FIXTURE_CONTENT, button
 from test_slack_kill9 import serve, stored_answers
@@ -74,13 +75,15 @@ def _subscribe_channels(database_url: str, now: datetime) -> None:
         store.close()
 
 
-def test_two_sweeps_at_once_post_each_channel_once(database_url: str, fake: FakeSlackApi) -> None:
+@pytest.mark.parametrize("partitions", [1, 4])
+def test_two_sweeps_at_once_post_each_channel_once(database_url: str, fake: FakeSlackApi, partitions: int) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     _subscribe_channels(database_url, now)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "AIPM_"))}
     env.update({
         "SLACK_BOT_TOKEN": "xoxb-two-process-token", "SLACK_SIGNING_SECRET": "two-process-secret", "SLACK_API_URL": fake.base_url,
         "AIPM_DATABASE_URL": database_url, "AIPM_CONTENT_DIR": str(FIXTURE_CONTENT), "AIPM_CONTENT_POLICY": "relaxed",
+        "AIPM_DELIVERY_PARTITIONS": str(partitions), "AIPM_DELIVERY_SWEEPERS": "2",
     })
     sweeps = [
         subprocess.Popen([sys.executable, "-m", "app.cli", "deliver-due"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -88,7 +91,8 @@ def test_two_sweeps_at_once_post_each_channel_once(database_url: str, fake: Fake
     ]
     outcomes = [sweep.communicate(timeout=120) for sweep in sweeps]
     codes = [sweep.returncode for sweep in sweeps]
-    # One sweep holds the lease and sends; the other finds it busy (exit 3) or, if it ran after, nothing due.
+    # Unpartitioned, one sweep holds the lease and sends while the other finds it busy (exit 3) or nothing due;
+    # partitioned, each takes the partitions the other is not sweeping.
     assert sorted(codes) in ([0, 0], [0, 3]), outcomes
     posted = [call.params.get("channel") for call in fake.calls_to("chat.postMessage")]
     assert sorted(posted) == [f"C{index:02d}" for index in range(CHANNELS)], "every channel posted exactly once"

@@ -204,6 +204,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX slack_bots_lookup ON slack_bots (client_id, enterprise_id, team_id, installed_at);
         CREATE TABLE slack_oauth_states (state TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)
     """),
+    ("0005_shards", """
+        ALTER TABLE subscriptions ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN shard INTEGER NOT NULL DEFAULT 0
+    """),
 )
 
 IDENTITY_TABLES = ("answers", "subscriptions", "outbox", "delivery_notices", "slack_installations", "slack_bots")

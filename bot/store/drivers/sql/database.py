@@ -10,6 +10,7 @@ serialise whole transactions (PostgreSQL's READ COMMITTED) as well as where it d
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -86,6 +87,24 @@ def from_ts(value: int) -> datetime:
 
 def placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
+
+
+SHARDS = 4096
+"""Every workspace falls in one of this many shards; a sweep partition ``k`` of ``P`` owns the shards with
+``shard % P == k``, so all of one workspace's posts are paced by one sweeper at a time."""
+
+
+def shard_of(workspace_id: str) -> int:
+    """A stable shard for the workspace (crc32, the same on every process, host and driver)."""
+    return zlib.crc32(workspace_id.encode("utf-8")) % SHARDS
+
+
+def partition_filter(column: str, partition: tuple[int, int] | None) -> tuple[str, tuple[int, ...]]:
+    """`` AND <column> % P = k`` for a partitioned sweep, nothing for a whole one."""
+    if partition is None:
+        return "", ()
+    index, count = partition
+    return f" AND {column} % ? = ?", (count, index)
 
 
 def lock_learner(tx: Transaction, dialect: Dialect, workspace_id: str, user_id: str) -> None:

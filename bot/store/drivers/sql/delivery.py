@@ -22,7 +22,7 @@ from bot.store.delivery_store import (
     OutboxRow,
     OutboxStatus,
 )
-from bot.store.drivers.sql.database import Row, SqlDatabase, Transaction, from_ts, placeholders, to_ts
+from bot.store.drivers.sql.database import Row, SqlDatabase, Transaction, from_ts, partition_filter, placeholders, shard_of, to_ts
 from bot.store.drivers.sql.repository import subscription_from_row
 from bot.store.records import Subscription
 
@@ -101,28 +101,33 @@ class SqlDeliveryStore:
             conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (lease.name, lease.holder))
 
     # planning ---------------------------------------------------------------------------------
-    def due_subscriptions(self, now: datetime, platforms: Sequence[str], limit: int) -> list[Subscription]:
+    def due_subscriptions(
+        self, now: datetime, platforms: Sequence[str], limit: int, partition: tuple[int, int] | None = None,
+    ) -> list[Subscription]:
         """The one due query: a range scan of the partial index ``subscriptions_due``."""
         if not platforms:
             return []
+        shard_sql, shard_params = partition_filter("shard", partition)
         rows = self.db.query(
             f"""SELECT * FROM subscriptions
-                WHERE active = 1 AND next_due_at <= ? AND platform IN ({placeholders(platforms)})
+                WHERE active = 1 AND next_due_at <= ? AND platform IN ({placeholders(platforms)}){shard_sql}
                 ORDER BY next_due_at LIMIT ?""",
-            (to_ts(now), *platforms, limit),
+            (to_ts(now), *platforms, *shard_params, limit),
         )
         return [subscription_from_row(r) for r in rows]
 
-    def due_timers(self, now: datetime, platforms: Sequence[str], limit: int) -> list[DueTimer]:
+    def due_timers(self, now: datetime, platforms: Sequence[str], limit: int, partition: tuple[int, int] | None = None) -> list[DueTimer]:
         if not platforms:
             return []
+        # A timer whose subscription is gone belongs to partition 0 (its claim only deletes it).
+        shard_sql, shard_params = partition_filter("COALESCE(s.shard, 0)", partition)
         rows = self.db.query(
             f"""SELECT t.subscription_id AS timer_subscription, t.kind AS timer_kind, t.spec AS timer_spec,
                        t.next_due_at AS timer_due, s.*
                 FROM delivery_timers t LEFT JOIN subscriptions s ON s.id = t.subscription_id
-                WHERE t.next_due_at <= ? AND (s.id IS NULL OR s.platform IN ({placeholders(platforms)}))
+                WHERE t.next_due_at <= ? AND (s.id IS NULL OR s.platform IN ({placeholders(platforms)})){shard_sql}
                 ORDER BY t.next_due_at LIMIT ?""",
-            (to_ts(now), *platforms, limit),
+            (to_ts(now), *platforms, *shard_params, limit),
         )
         return [
             DueTimer(
@@ -185,13 +190,13 @@ class SqlDeliveryStore:
         finished = to_ts(now) if draft.status not in OPEN_STATUSES else None
         row = conn.execute(
             """INSERT INTO outbox (key, kind, subscription_id, workspace_id, platform, channel_id, dest_kind, user_id,
-                 local_date, due_at, status, next_attempt_at, error, payload, created_at, finished_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 local_date, due_at, status, next_attempt_at, error, payload, created_at, finished_at, shard)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (key) DO NOTHING RETURNING id""",
             (
                 draft.key, draft.kind, draft.subscription_id, d.workspace_id, d.platform, d.channel_id, d.kind, d.user_id,
                 draft.local_date.isoformat(), to_ts(draft.due_at), draft.status, to_ts(now), draft.note, draft.payload,
-                to_ts(now), finished,
+                to_ts(now), finished, shard_of(d.workspace_id),
             ),
         ).fetchone()
         return int(row[0]) if row is not None else None
@@ -215,17 +220,21 @@ class SqlDeliveryStore:
             conn.execute("UPDATE subscriptions SET path_day = ? WHERE id = ?", (claim.path_day, claim.subscription_id))
 
     # sending ----------------------------------------------------------------------------------
-    def open_outbox(self, now: datetime, platforms: Sequence[str], after: tuple[datetime, int] | None, limit: int) -> list[OutboxRow]:
+    def open_outbox(
+        self, now: datetime, platforms: Sequence[str], after: tuple[datetime, int] | None, limit: int,
+        partition: tuple[int, int] | None = None,
+    ) -> list[OutboxRow]:
         """Rows waiting to be (re)sent, in due order; ``after`` is the (next_attempt_at, id) of the last page."""
         if not platforms:
             return []
         cursor_ts, cursor_id = (to_ts(after[0]), after[1]) if after else (-1, 0)
+        shard_sql, shard_params = partition_filter("shard", partition)
         rows = self.db.query(
             f"""SELECT * FROM outbox
                 WHERE status IN {_OPEN} AND next_attempt_at <= ? AND (next_attempt_at, id) > (?, ?)
-                  AND platform IN ({placeholders(platforms)})
+                  AND platform IN ({placeholders(platforms)}){shard_sql}
                 ORDER BY next_attempt_at, id LIMIT ?""",
-            (to_ts(now), cursor_ts, cursor_id, *platforms, limit),
+            (to_ts(now), cursor_ts, cursor_id, *platforms, *shard_params, limit),
         )
         return [_outbox_row(r) for r in rows]
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.reviews import ScheduledCard
-from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, to_ts
+from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
 from bot.store.records import (
     ActivityDay,
     AnswerWrite,
@@ -374,14 +374,15 @@ class SqlRepository:
         with self.db.write() as conn:
             conn.execute(
                 """INSERT INTO subscriptions (workspace_id, platform, channel_id, kind, user_id, local_time, tz, days,
-                     track, active, next_due_at, path_day, created_by, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                     track, active, next_due_at, path_day, created_by, created_at, shard)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                    ON CONFLICT (workspace_id, channel_id, kind) DO UPDATE SET
                      local_time = excluded.local_time, tz = excluded.tz, days = excluded.days, track = excluded.track,
                      active = 1, next_due_at = excluded.next_due_at, user_id = excluded.user_id""",
                 (
                     s.workspace_id, s.platform, s.channel_id, s.kind, s.user_id, s.local_time, s.tz, s.days, s.track,
                     to_ts(s.next_due_at) if s.next_due_at else None, s.path_day, s.created_by, to_ts(s.created_at),
+                    shard_of(s.workspace_id),
                 ),
             )
         stored = self.get_subscription(s.workspace_id, s.channel_id, s.kind)

@@ -203,6 +203,20 @@ def _intake(db: Database) -> None:
     )
 
 
+@migrations(name="0004_shards")
+def _shards(db: Database) -> None:
+    """Each subscription and outbox row carries its workspace's shard, so sweeps can share the work by partition."""
+    from bot.store.drivers.sql.database import shard_of
+
+    _run_script(db, """
+        ALTER TABLE subscriptions ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN shard INTEGER NOT NULL DEFAULT 0
+    """)
+    for table in ("subscriptions", "outbox"):
+        for (workspace_id,) in db.execute(f"SELECT DISTINCT workspace_id FROM {table}").fetchall():
+            db.execute(f"UPDATE {table} SET shard = ? WHERE workspace_id = ?", (shard_of(workspace_id), workspace_id))
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     for statement in script.split(";"):
