@@ -6,7 +6,9 @@ import logging
 from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
+from discord.gateway import DiscordWebSocket
 
 from adapters.discord.bridge import INTERNAL_ERROR, CoreBridge
 from adapters.discord.commands import build_aipm_group
@@ -46,14 +48,20 @@ class CompanionClient(discord.AutoShardedClient):
     presence or message content is needed."""
 
     def __init__(
-        self, bridge: CoreBridge, content: Curriculum, guild_id: int | None = None, *, guild_ready_timeout: float = 2.0
+        self, bridge: CoreBridge, content: Curriculum, guild_id: int | None = None, *, guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None, shard_ids: tuple[int, ...] | None = None,
     ) -> None:
+        """``shard_count``/``shard_ids``: run these of that many shards (several processes split a large bot);
+        unset, discord.py asks Discord how many shards to run and runs them all."""
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
             intents=intents, max_ratelimit_timeout=MAX_RATELIMIT_WAIT, guild_ready_timeout=guild_ready_timeout,
-            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_mentions=discord.AllowedMentions.none(), shard_count=shard_count,
+            shard_ids=list(shard_ids) if shard_ids is not None else None,
         )
+        # The command tree is one per application: only the process running shard 0 publishes it.
+        self.publishes_commands = shard_ids is None or 0 in shard_ids
         self.bridge = bridge
         self.sync_guild_id = guild_id
         self.tree = CompanionTree(self)
@@ -80,7 +88,19 @@ class CompanionClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway connects: register buttons, then publish the commands."""
         self.add_dynamic_items(ActionButton)
-        await self.sync_commands()
+        if self.shard_count is not None:
+            await self._use_the_gateway_discord_names()
+        if self.publishes_commands:
+            await self.sync_commands()
+        else:
+            log.info("shards %s: the process running shard 0 publishes the commands", self.shard_ids)
+
+    async def _use_the_gateway_discord_names(self) -> None:
+        """Told its shard count, discord.py would connect to its built-in gateway address without asking;
+        ask instead (the address Discord names, and how many identifies are left today: 1,000 a day)."""
+        _, url, limit = await self.http.get_bot_gateway()
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.info("shards %s of %s; %s of %s identifies left today", self.shard_ids, self.shard_count, limit.get("remaining"), limit.get("total"))
 
     async def sync_commands(self) -> None:
         """Globally by default (can take a while to show up); to one server at once when DISCORD_GUILD_ID is set."""

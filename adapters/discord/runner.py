@@ -124,7 +124,10 @@ class DiscordRunner:
             self._signal(self.stopped)
 
     async def _main(self) -> None:
-        client = CompanionClient(self.bridge, self._content, self._settings.discord_guild_id, guild_ready_timeout=self._guild_ready_timeout)
+        client = CompanionClient(
+            self.bridge, self._content, self._settings.discord_guild_id, guild_ready_timeout=self._guild_ready_timeout,
+            shard_count=self._settings.discord_shard_count, shard_ids=self._settings.discord_shard_ids,
+        )
         self.client = client
 
         async def on_ready() -> None:

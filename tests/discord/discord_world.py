@@ -54,6 +54,8 @@ class World:
     service_type: type[CompanionService] = CompanionService
     runner: DiscordRunner | None = None
     core: Core | None = None
+    shards: tuple[int, tuple[int, ...]] | None = None
+    """(DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS) for this process, or None for discord.py's default."""
     _stores: list[Store] = field(default_factory=list)
 
     # the bot -------------------------------------------------------------------------------------
@@ -61,7 +63,10 @@ class World:
         """A fresh core (new repository on the same file) and a fresh client, as after a process restart."""
         store = open_store(str(self.db_path))
         self._stores.append(store)
-        settings = Settings(discord_token=SecretStr(TOKEN), discord_api_url=self.fake.api_url, discord_guild_id=self.guild_id)
+        settings = Settings(
+            discord_token=SecretStr(TOKEN), discord_api_url=self.fake.api_url, discord_guild_id=self.guild_id,
+            discord_shard_count=self.shards[0] if self.shards else None, discord_shard_ids=self.shards[1] if self.shards else None,
+        )
         self.core = Core(settings, store, store.repo, self.content, self.clock, self.service_type(store.repo, self.content, self.clock))
         self.runner = DiscordRunner(self.core, defer_after=self.defer_after, guild_ready_timeout=0.05)
         self.runner.start()

@@ -125,6 +125,8 @@ class FakeDiscord:
         self.hits: list[Hit] = []
         self.messages: dict[int, JsonDict] = {}
         self.identify_count = 0
+        self.identified_shards: list[list[int] | None] = []
+        """The ``shard`` [id, count] of every IDENTIFY, as the bot sent it."""
         self._changed = asyncio.Condition()
         self._failures: list[Failure] = []
         self._ids = itertools.count(1_000_000_000_000_000_000)
@@ -504,7 +506,8 @@ class FakeDiscord:
                     if payload["d"].get("token") != self.token:
                         await socket.close(code=4004, message=b"Authentication failed.")
                         break
-                    await self._identify(socket)
+                    self.identified_shards.append(payload["d"].get("shard"))
+                    await self._identify(socket, payload["d"].get("shard") or [0, 1])
                 elif op == 6:
                     self._socket = socket
                     await self.dispatch("RESUMED", {})
@@ -514,12 +517,12 @@ class FakeDiscord:
                 self._socket = None
         return socket
 
-    async def _identify(self, socket: web.WebSocketResponse) -> None:
+    async def _identify(self, socket: web.WebSocketResponse, shard: list[int] | None = None) -> None:
         self.identify_count += 1
         self._socket = socket
         await self.dispatch("READY", {
             "v": 10, "user": self.bot_user(), "session_id": f"session-{self.identify_count}", "resume_gateway_url": self.gateway_url,
-            "guilds": [{"id": g["id"], "unavailable": True} for g in self.guilds], "shard": [0, 1],
+            "guilds": [{"id": g["id"], "unavailable": True} for g in self.guilds], "shard": shard or [0, 1],
             "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [], "relationships": [],
         })
         for guild in self.guilds:
