@@ -55,10 +55,12 @@ class CompanionClient(discord.AutoShardedClient):
         unset, discord.py asks Discord how many shards to run and runs them all."""
         intents = discord.Intents.none()
         intents.guilds = True
+        sharding: dict[str, Any] = {"shard_count": shard_count}
+        if shard_ids is not None:
+            sharding["shard_ids"] = list(shard_ids)
         super().__init__(
             intents=intents, max_ratelimit_timeout=MAX_RATELIMIT_WAIT, guild_ready_timeout=guild_ready_timeout,
-            allowed_mentions=discord.AllowedMentions.none(), shard_count=shard_count,
-            shard_ids=list(shard_ids) if shard_ids is not None else None,
+            allowed_mentions=discord.AllowedMentions.none(), **sharding,
         )
         # The command tree is one per application: only the process running shard 0 publishes it.
         self.publishes_commands = shard_ids is None or 0 in shard_ids
