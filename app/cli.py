@@ -208,7 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import setup_logging
 
     setup_logging(verbose=args.verbose)
-    return int(args.func(args))
+    from bot.config import ConfigurationError
+    from bot.store import StoreConfigurationError
+
+    try:
+        return int(args.func(args))
+    except (ConfigurationError, StoreConfigurationError) as error:
+        print(f"Configuration error: {error}", file=sys.stderr)  # a setting to fix, not a crash to report
+        return 2
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from app.wiring import Core
+from bot.config import ConfigurationError
 from bot.delivery import Delivery
 from bot.delivery_config import DeliveryConfig
 from bot.delivery_report import LogObserver, SweepObserver, SweepReport
@@ -52,7 +53,7 @@ def _positive_int(name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
     return int(raw)
 
 

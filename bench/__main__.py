@@ -65,12 +65,33 @@ def _footprint() -> dict[str, Any]:
     return footprint.run()
 
 
+def _pg_answers() -> dict[str, Any]:
+    from bench import pg_answers
+
+    return pg_answers.run(2000)
+
+
+def _pg_fanout() -> dict[str, Any]:
+    from bench import pg_fanout
+
+    return pg_fanout.run()
+
+
+def _pg_due_query() -> dict[str, Any]:
+    from bench import pg_due_query
+
+    return pg_due_query.run()
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "answer_throughput": _answers,
     "slash_command_ack": _slack_ack,
     "fanout": _fanout,
     "due_sweep_query": _sweep_query,
     "footprint": _footprint,
+    "pg_answer_throughput": _pg_answers,
+    "pg_fanout": _pg_fanout,
+    "pg_due_query": _pg_due_query,
 }
 
 
@@ -100,6 +121,17 @@ def _rows(name: str, result: dict[str, Any]) -> list[tuple[str, str, str, str, s
             (f"serve start-up to healthy s ({label})", f"{ours['startup_s']}", f"{ref['startup_s']} (empty database)", f"{result['startup_ratio']:.2f}", "< 2 s"),
             (f"serve peak RSS MB ({label})", f"{ours['peak_rss_mb']}", f"{ref['peak_rss_mb']} (empty database)", f"{result['rss_ratio']:.2f}", "< 150 MB"),
         ]
+    if name == "pg_answer_throughput":
+        return [(f"PostgreSQL answers/s, {key.replace('_', ' ')}", f"{row['ours_per_s']:.0f}", f"{row['reference_per_s']:.0f} (bare durable inserts)",
+                 f"{row['ratio']:.2f}", row["goal"]) for key, row in result.items() if isinstance(row, dict) and "ours_per_s" in row]
+    if name == "pg_fanout":
+        sent = "/".join(str(p["sent"]) for p in result["per_process"])
+        return [(f"PostgreSQL fan-out s ({result['subscriptions']:,} subs, {result['sweepers']} processes sent {sent}; "
+                 f"lost {result['lost']}, repeated {result['repeated']})",
+                 f"{result['ours_s']}", f"{result['reference_s']} (rate-limit lower bound)", f"{result['ratio']:.2f}", result["goal"])]
+    if name == "pg_due_query":
+        return [(f"PostgreSQL due query ms ({result['subscriptions']:,} subscriptions)", f"{result['ours_ms']}",
+                 f"{result['reference_ms']} (same query, no index)", f"{result['ratio']:.3f}", result["goal"])]
     return [(name, json.dumps(result)[:60], "", "", "")]
 
 

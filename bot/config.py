@@ -17,6 +17,10 @@ from bot.store.url import DatabaseUrl
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigurationError(ValueError):
+    """A setting from the environment that cannot be used; said in one line at start, before anything runs."""
+
+
 def secret_from_env(name: str) -> SecretStr | None:
     """A secret as SecretStr, so it is never printed or logged; None when unset or blank."""
     value = os.environ.get(name, "").strip()

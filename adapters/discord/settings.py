@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.config import CoreSettings, secret_from_env
+from bot.config import ConfigurationError, CoreSettings, secret_from_env
 
 
 class DiscordSettings(CoreSettings):
@@ -28,19 +28,19 @@ class DiscordSettings(CoreSettings):
 def parse_shard_ids(text: str, count: int | None) -> tuple[int, ...]:
     """``0-3`` or ``0,2,5-7`` to shard numbers; every one must be below ``count``."""
     if count is None:
-        raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the shards across every process)")
+        raise ConfigurationError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the shards across every process)")
     found: list[int] = []
     for part in text.replace(" ", "").split(","):
         low, dash, high = part.partition("-")
         if not low.isdigit() or (dash and not high.isdigit()):
-            raise ValueError(f"DISCORD_SHARD_IDS: {part!r} is not a shard number or a range like 0-3")
+            raise ConfigurationError(f"DISCORD_SHARD_IDS: {part!r} is not a shard number or a range like 0-3")
         first, last = int(low), int(high) if dash else int(low)
         if first > last:
-            raise ValueError(f"DISCORD_SHARD_IDS: the range {part!r} runs backwards")
+            raise ConfigurationError(f"DISCORD_SHARD_IDS: the range {part!r} runs backwards")
         found += range(first, last + 1)
     outside = [n for n in found if n >= count]
     if outside:
-        raise ValueError(f"DISCORD_SHARD_IDS: shard {outside[0]} does not exist with DISCORD_SHARD_COUNT={count} (shards are 0-{count - 1})")
+        raise ConfigurationError(f"DISCORD_SHARD_IDS: shard {outside[0]} does not exist with DISCORD_SHARD_COUNT={count} (shards are 0-{count - 1})")
     return tuple(sorted(set(found)))
 
 
@@ -49,7 +49,7 @@ def _shard_count() -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"DISCORD_SHARD_COUNT must be a whole number of at least 1, not {raw!r}")
+        raise ConfigurationError(f"DISCORD_SHARD_COUNT must be a whole number of at least 1, not {raw!r}")
     return int(raw)
 
 

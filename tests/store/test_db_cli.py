@@ -161,3 +161,18 @@ def test_copy_back_from_postgres_to_sqlite(pg_server: PostgresServer, tmp_path: 
     target = str(tmp_path / "back.db")
     assert main(["db", "copy", source, target]) == 0
     assert _counts(target) == _counts(source)
+
+
+@pytest.mark.parametrize(("name", "value", "says"), [
+    ("AIPM_DELIVERY_PARTITIONS", "0", "AIPM_DELIVERY_PARTITIONS must be a whole number"),
+    ("DISCORD_SHARD_COUNT", "many", "DISCORD_SHARD_COUNT must be a whole number"),
+    ("AIPM_DATABASE_URL", "mysql://root:pw@db/aipm", "not a database we support"),
+])
+def test_a_bad_setting_stops_the_command_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str, says: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["deliver-due"]) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert "Traceback" not in err
