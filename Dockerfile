@@ -1,5 +1,6 @@
 # aipm-companion: runs `aipm serve` (Slack HTTP mode on $PORT, Discord over the gateway, daily delivery).
 # Build: docker build -t aipm-companion .   Run: docker run --env-file .env -p 3000:3000 -v aipm-data:/data aipm-companion
+# On PostgreSQL, set AIPM_DATABASE_URL (it wins over AIPM_DB); compose.yaml runs two of these on one database.
 FROM python:3.11-slim AS build
 WORKDIR /src
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -10,6 +11,9 @@ COPY app ./app
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install --upgrade pip && /opt/venv/bin/pip install .
 
 FROM python:3.11-slim
+# libpq for the PostgreSQL driver (psycopg), and pg_dump/pg_restore for `aipm db backup` on PostgreSQL.
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 aipm && mkdir -p /data && chown aipm /data
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
