@@ -32,6 +32,12 @@ IntakeState = Literal["pending", "applied", "responded", "failed"]
 KEEP_KEYS = timedelta(days=1)
 # A reply older than this has nowhere to go (Slack's response_url lives 30 minutes, Discord's token 15).
 RECOVER_WITHIN = timedelta(minutes=30)
+# An applied request whose reply is still on its way in a live process (the reply call times out after 5 s)
+# is left alone this long before another process (or a later pass) sends its stored reply.
+REPLY_SETTLE = timedelta(seconds=10)
+# A pending request a live process has queued is applied by whoever gets there first (the apply is
+# exactly-once and its winner replies); a recovery pass takes one only once it has waited this long.
+PENDING_SETTLE = timedelta(seconds=30)
 MAX_BATCH = 512
 
 
@@ -52,6 +58,7 @@ class OpenRequest:
     state: IntakeState
     response: dict[str, Any] | None
     received_at: datetime
+    updated_at: datetime | None = None
 
 
 class IntakeStore(Protocol):
@@ -63,6 +70,10 @@ class IntakeStore(Protocol):
     def state_of(self, key: str) -> IntakeState | None: ...
     def mark(self, key: str, state: IntakeState, now: datetime, response: dict[str, Any] | None = None) -> None: ...
     def open_requests(self, since: datetime, platform: str) -> list[OpenRequest]: ...
+    def claim_reply(self, key: str, seen_updated_at: datetime, now: datetime) -> bool:
+        """Take the sending of an applied request's stored reply: True for one caller only (a compare-and-set
+        on ``updated_at``, which also holds the row back from others for another settle period)."""
+        ...
     def prune(self, before: datetime) -> int: ...
 
 
@@ -175,6 +186,19 @@ class Intake:
         except Exception:
             log.warning("could not mark an intake row failed", exc_info=True)
 
-    def open_requests(self, platform: str) -> Iterator[OpenRequest]:
-        """What a dead process acknowledged and left unfinished, oldest first, within the reply window."""
-        yield from self.store.open_requests(self.clock.now() - RECOVER_WITHIN, platform)
+    def open_requests(self, platform: str, *, starting: bool = True) -> Iterator[OpenRequest]:
+        """What a dead process acknowledged and left unfinished, oldest first, within the reply window.
+
+        Several processes may share the database, so "left" cannot mean "open now": an applied row comes
+        only once it has been quiet for REPLY_SETTLE and this caller claimed its reply; a pending row comes at
+        once when ``starting`` (before this process admits anything, a pending row is someone else's; applying
+        it is exactly-once whoever wins), and on later passes only once it has waited PENDING_SETTLE.
+        """
+        now = self.clock.now()
+        for request in self.store.open_requests(now - RECOVER_WITHIN, platform):
+            touched = request.updated_at or request.received_at
+            if request.state == "pending":
+                if starting or now - touched >= PENDING_SETTLE:
+                    yield request
+            elif now - touched >= REPLY_SETTLE and self.store.claim_reply(request.record.key, touched, now):
+                yield request

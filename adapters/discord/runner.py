@@ -50,6 +50,9 @@ def use_api_base(url: str | None) -> None:
         Route.BASE = url.rstrip("/")
 
 
+RECOVERY_EVERY_SECONDS = 15.0
+
+
 class DiscordRunner:
     platform = "discord"
 
@@ -72,6 +75,7 @@ class DiscordRunner:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.client: CompanionClient | None = None
         self._left_open: list[OpenRequest] = []
+        self._recovery: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         if self._thread is not None:
@@ -123,6 +127,19 @@ class DiscordRunner:
             _drain(loop)
             self._signal(self.stopped)
 
+    async def _recover_periodically(self, client: discord.Client) -> None:
+        """Later passes take what the start could not yet: replies another live process had in flight, and
+        interactions stuck behind a process that died (see ``Intake.open_requests``)."""
+        assert self.intake is not None
+        intake = self.intake
+        while True:
+            await asyncio.sleep(RECOVERY_EVERY_SECONDS)
+            try:
+                requests = await asyncio.to_thread(lambda: list(intake.open_requests("discord", starting=False)))
+                await self.bridge.finish_open(client, requests)
+            except Exception:
+                log.warning("a recovery pass over the intake failed; the next one retries", exc_info=True)
+
     async def _main(self) -> None:
         client = CompanionClient(
             self.bridge, self._content, self._settings.discord_guild_id, guild_ready_timeout=self._guild_ready_timeout,
@@ -135,6 +152,8 @@ class DiscordRunner:
             finished, self._left_open = await self.bridge.finish_open(client, self._left_open), []
             if finished:
                 log.info("finished %d Discord interaction(s) left open by a previous process", finished)
+            if self._recovery is None and self.intake is not None:
+                self._recovery = asyncio.create_task(self._recover_periodically(client))
             self._signal(self.ready)
 
         client.event(on_ready)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -36,6 +37,7 @@ from bot.store import Repository, Store
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "0.0.0.0"
+RECOVERY_EVERY_SECONDS = 15.0
 WORK_THREADS = 16
 
 
@@ -102,6 +104,8 @@ class SlackRunner:
         self._server: SlackHttpServer | None = None
         self._socket: Any = None
         self._get_routes: dict[str, GetRoute] = {}
+        self._stopping = threading.Event()
+        self._recovery: threading.Thread | None = None
 
     def _check_configuration(self) -> None:
         settings = self.core.settings
@@ -151,17 +155,28 @@ class SlackRunner:
         )
         self._server.start()
         self.port = self._server.port
+        self._recovery = threading.Thread(target=self._recover_periodically, name="slack-recovery", daemon=True)
+        self._recovery.start()
         _freeze_startup_heap()
+
+    def _recover_periodically(self) -> None:
+        """Later passes find what the start could not take yet: replies another live process (or this one's
+        previous incarnation, a moment ago) had in flight, and requests stuck behind a process that died."""
+        while not self._stopping.wait(RECOVERY_EVERY_SECONDS):
+            try:
+                self.finish_open_requests(starting=False)
+            except Exception:
+                log.warning("a recovery pass over the intake failed; the next one retries", exc_info=True)
 
     def _replayed(self, kind: str) -> None:
         name = {"command": "command", "block_actions": "action"}.get(kind, "app_home_opened")
         self.handlers.on_finished(name, "duplicate")
 
-    def finish_open_requests(self) -> int:
+    def finish_open_requests(self, starting: bool = True) -> int:
         """Apply what a previous process acknowledged and never finished; send the replies it never sent."""
         assert self.app is not None
         finished = 0
-        for request in self.intake.open_requests("slack"):
+        for request in self.intake.open_requests("slack", starting=starting):
             try:
                 self._finish(request)
                 finished += 1
@@ -185,6 +200,7 @@ class SlackRunner:
         self.app.dispatch(BoltRequest(body=record.body, headers=headers))
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.stop()
         if self._socket is not None:

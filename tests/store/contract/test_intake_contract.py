@@ -71,7 +71,7 @@ def test_open_requests_are_the_unfinished_ones_of_one_platform_oldest_first(any_
 
     requests = intake.open_requests(START - timedelta(minutes=30), "slack")
     assert [(r.record.key, r.state) for r in requests] == [("a-early", "pending"), ("z-early", "pending"), ("b-late", "applied")]
-    assert requests[0] == OpenRequest(rec("a-early"), "pending", None, START)
+    assert requests[0] == OpenRequest(rec("a-early"), "pending", None, START, updated_at=START)
     assert [r.record.key for r in intake.open_requests(START - timedelta(minutes=30), "discord")] == ["discord-1"]
 
 
@@ -196,3 +196,23 @@ def test_the_intake_applies_an_admitted_request_once(any_store: Store) -> None:
         assert any_store.intake.state_of("k1") == "responded"
     finally:
         intake.close()
+
+
+def test_recovery_takes_a_pending_request_at_start_and_a_reply_only_once_settled_and_claimed(any_store: Store) -> None:
+    """Several processes share the intake: a reply still in flight elsewhere is left alone, then sent by one."""
+    clock = FixedClock(START)
+    intake = Intake(any_store.intake, clock)
+    any_store.intake.admit([rec("queued"), rec("replying")], START)
+    any_store.intake.mark("replying", "applied", START, {"text": "done"})
+
+    assert [r.record.key for r in intake.open_requests("slack")] == ["queued"], "a fresh reply belongs to whoever applied it"
+    assert list(intake.open_requests("slack", starting=False)) == [], "a later pass leaves a queued request alone for a while"
+
+    clock.set(START + timedelta(seconds=11))
+    first = [r.record.key for r in intake.open_requests("slack", starting=False)]
+    second = [r.record.key for r in Intake(any_store.intake, clock).open_requests("slack", starting=False)]
+    assert first == ["replying"]
+    assert second == [], "one process claims the reply; another sees it taken"
+
+    clock.set(START + timedelta(seconds=31))
+    assert "queued" in [r.record.key for r in intake.open_requests("slack", starting=False)], "a request stuck in a dead process is taken"

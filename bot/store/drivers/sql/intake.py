@@ -69,9 +69,17 @@ class SqlIntakeStore:
                 state=cast(IntakeState, row["state"]),
                 response=json.loads(row["response"]) if row["response"] else None,
                 received_at=from_ts(row["received_at"]),
+                updated_at=from_ts(row["updated_at"]),
             )
             for row in rows
         ]
+
+    def claim_reply(self, key: str, seen_updated_at: datetime, now: datetime) -> bool:
+        with self.db.write() as conn:
+            return conn.execute(
+                "UPDATE intake SET updated_at = ? WHERE key = ? AND state = 'applied' AND updated_at = ?",
+                (to_ts(now), key, to_ts(seen_updated_at)),
+            ).rowcount == 1
 
     def prune(self, before: datetime) -> int:
         with self.db.write() as conn:
