@@ -13,7 +13,7 @@ from typing import Literal, overload
 from bot.content import PATH_TRACK_ID
 from bot.context import Context
 from bot.deps import Deps
-from bot.store.records import Learner, Workspace
+from bot.store.records import Learner
 from bot.timezones import canonical_zone
 
 DEFAULT_TZ = "UTC"
@@ -27,7 +27,7 @@ LearnerField = Literal["track", "daily_time", "nudges"]
 def ensure_learner(deps: Deps, ctx: Context) -> tuple[Learner, bool]:
     """The asker's record, created on first sight; ``True`` when it was just created."""
     now = deps.clock.now()
-    workspace = workspace_of(deps, ctx, now)
+    ensure_workspace(deps, ctx, now)
     learner = deps.repo.get_learner(ctx.workspace_id, ctx.user_id)
     if learner is not None:
         if now - learner.last_seen_at >= TOUCH_EVERY or (ctx.display_name and ctx.display_name != learner.display_name):
@@ -38,9 +38,10 @@ def ensure_learner(deps: Deps, ctx: Context) -> tuple[Learner, bool]:
             learner = replace(learner, tz=learned_tz, tz_source="platform")
         return learner, False
     platform_tz = canonical_zone(ctx.platform_tz) if ctx.platform_tz else None
+    workspace = deps.repo.get_workspace(ctx.workspace_id) if not platform_tz else None  # its zone as of now, whoever set it
     if platform_tz:
         tz, source = platform_tz, "platform"
-    elif workspace.default_tz:
+    elif workspace is not None and workspace.default_tz:
         tz, source = workspace.default_tz, "workspace"
     else:
         tz, source = DEFAULT_TZ, "default"
@@ -58,13 +59,22 @@ def first_track(deps: Deps) -> str:
     return PATH_TRACK_ID if deps.content.path else deps.content.tracks[0].id
 
 
-def workspace_of(deps: Deps, ctx: Context, now: datetime) -> Workspace:
-    """The asker's workspace, created on first sight; cached because it is read on every request."""
-    known = deps.workspaces.get(ctx.workspace_id)
-    if known is None:
-        known = deps.repo.ensure_workspace(ctx.workspace_id, ctx.platform, ctx.workspace_name, now)
-        deps.workspaces[ctx.workspace_id] = known
-    return known
+def ensure_workspace(deps: Deps, ctx: Context, now: datetime) -> None:
+    """Create the asker's workspace on first sight; remember it once it is known to be committed.
+
+    A workspace created inside this request's transaction is not remembered yet: the request may still roll
+    back (then the row is gone), and until it commits, other processes' and threads' transactions cannot see
+    it, so a learner inserted there on the strength of a cached "exists" would break the foreign key. Only
+    its existence is cached: settings such as its default zone are read from the database when needed, so
+    another process changing them is seen at once.
+    """
+    if ctx.workspace_id in deps.workspaces:
+        return
+    found = deps.repo.get_workspace(ctx.workspace_id)
+    if found is None:
+        deps.repo.ensure_workspace(ctx.workspace_id, ctx.platform, ctx.workspace_name, now)
+        return
+    deps.workspaces[ctx.workspace_id] = found
 
 
 def workspace_tz(deps: Deps, workspace_id: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.messages import ACTION_ANSWER, ACTION_FORGET_CONFIRM
 from bot.render import topic_title
-from bot.service import Context
+from bot.service import CompanionService, Context
 from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import Chat
 
@@ -435,3 +435,25 @@ def test_help_says_how_to_send_a_command_on_each_platform(chat: Chat, platform: 
     reply = chat.service.handle_text(ctx, "help")
     assert says in reply.text
     assert never not in reply.text.split("\n")[0]
+
+
+def test_a_workspace_whose_first_request_rolled_back_is_created_again(service: CompanionService, repo: SqliteRepository) -> None:
+    """The first request from a new workspace creates it inside the request's transaction (the intake's unit of
+    work). If that transaction rolls back, the workspace is gone, so the next request must not trust memory."""
+    ctx = Context("W-new", "slack", "U1", "ada", channel_id="D1", is_dm=True)
+
+    class Abort(Exception):
+        pass
+
+    def first_request_then_roll_back() -> None:
+        with repo.db.write():
+            assert service.handle_text(ctx, "help").kind == "help"
+            raise Abort
+
+    with pytest.raises(Abort):
+        first_request_then_roll_back()
+    assert repo.get_workspace("W-new") is None
+
+    assert service.handle_text(ctx, "help").kind == "help"
+    assert repo.get_workspace("W-new") is not None
+    assert repo.get_learner("W-new", "U1") is not None
