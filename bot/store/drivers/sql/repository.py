@@ -241,22 +241,21 @@ class SqlRepository:
         """
         with self.db.write() as conn:
             lock_learner(conn, self.db.dialect, answer.workspace_id, answer.user_id)
-            cursor = conn.execute(
+            # One round trip: the answer goes in and, if it was new, brings back the card state it schedules from.
+            inserted = conn.execute(
                 """INSERT INTO answers (workspace_id, instance_id, user_id, question_id, letter, correct,
                    points, answered_at, local_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (instance_id, user_id) DO NOTHING""",
+                   ON CONFLICT (instance_id, user_id) DO NOTHING
+                   RETURNING (SELECT state FROM cards c WHERE c.workspace_id = ? AND c.user_id = ? AND c.question_id = ?)""",
                 (
                     answer.workspace_id, answer.instance_id, answer.user_id, answer.question_id, answer.letter,
                     int(answer.correct), answer.points, to_ts(answer.answered_at), answer.local_date.isoformat(),
+                    answer.workspace_id, answer.user_id, answer.question_id,
                 ),
-            )
-            if cursor.rowcount == 0:
-                return False
-            row = conn.execute(
-                "SELECT state FROM cards WHERE workspace_id = ? AND user_id = ? AND question_id = ?",
-                (answer.workspace_id, answer.user_id, answer.question_id),
             ).fetchone()
-            card = schedule(row[0] if row else None)
+            if inserted is None:
+                return False
+            card = schedule(inserted[0])
             conn.execute(
                 """INSERT INTO cards (workspace_id, user_id, question_id, state, due_at, reps, lapses, last_correct)
                    VALUES (?, ?, ?, ?, ?, 1, ?, ?)
