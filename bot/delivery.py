@@ -124,7 +124,12 @@ class Delivery:
         report = SweepReport(at=now, holder=self.lease.holder)
         self.observer.sweep_started(now)
         count = max(1, self.config.partitions)
-        if count == 1:
+        clash = self._other_partitioning(count)
+        if clash is not None:
+            report.lease_busy = True
+            report.errors.append(clash)
+            log.error("%s", clash)
+        elif count == 1:
             await self._sweep_partition(now, Lease(LEASE_NAME, self.lease.holder), None, report)
         else:
             first = zlib.crc32(self.lease.holder.encode()) % count
@@ -137,6 +142,21 @@ class Delivery:
             report.lease_busy = busy == count
         self.observer.sweep_finished(report)
         return report
+
+    def _other_partitioning(self, count: int) -> str | None:
+        """Why this sweep must not run: another process sweeps with a different AIPM_DELIVERY_PARTITIONS, so
+        its leases fence other rows than ours and both could start the same post."""
+        try:
+            live = self.store.live_leases(LEASE_NAME, self.lease_clock.now())
+        except StoreUnavailable:
+            return None  # the sweep itself will say the database is unavailable
+        ours = LEASE_NAME if count == 1 else f"/{count}"
+        for name, holder, _ in live:
+            theirs_ok = name == LEASE_NAME if count == 1 else (name != LEASE_NAME and name.endswith(ours))
+            if not theirs_ok and holder != self.lease.holder:
+                return (f"another sweeper ({holder}) holds {name}, so it runs with a different AIPM_DELIVERY_PARTITIONS "
+                        f"than this one ({count}); set the same number on every process")
+        return None
 
     async def _sweep_partition(self, now: datetime, lease: Lease, partition: tuple[int, int] | None, report: SweepReport) -> bool:
         """Sweep one partition (or everything) under ``lease``; False if another sweeper holds it."""

@@ -76,3 +76,15 @@ def test_each_sweeper_paces_at_its_share_of_a_platform_wide_limit() -> None:
     assert shared["discord"].overall == Rate(25.0, 25)
     assert shared["discord"].per_channel == Rate(1.0, 5), "a channel is swept by one process at a time"
     assert pacing_limits(DeliveryConfig(limits=limits), {})["discord"].overall == Rate(50.0, 50)
+
+
+def test_a_sweeper_with_a_different_partition_count_refuses_to_run_and_says_why(world: World) -> None:
+    _subscribe_everywhere(world)
+    at = MONDAY + timedelta(hours=9)
+    assert world.store.acquire_lease(Lease(f"{LEASE_NAME}:1/{PARTITIONS}", "partitioned-process"), at, 300)
+    whole = world.at(at).sweep(world.delivery(DeliveryConfig(limits={}), holder="unpartitioned-process"))
+    assert whole.lease_busy
+    assert any("AIPM_DELIVERY_PARTITIONS" in error for error in whole.errors)
+    other = world.sweep(world.delivery(DeliveryConfig(limits={}, partitions=2), holder="two-partition-process"))
+    assert other.lease_busy
+    assert world.messenger.posts == [], "nothing sent while the processes disagree"

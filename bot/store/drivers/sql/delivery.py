@@ -96,6 +96,13 @@ class SqlDeliveryStore:
             rows = conn.execute("DELETE FROM leases WHERE expires_at <= ? RETURNING name, holder, expires_at", (to_ts(now),)).fetchall()
         return [(row[0], row[1], from_ts(row[2])) for row in rows]
 
+    def live_leases(self, prefix: str, now: datetime) -> list[tuple[str, str, datetime]]:
+        rows = self.db.query(
+            "SELECT name, holder, expires_at FROM leases WHERE substr(name, 1, ?) = ? AND expires_at > ? ORDER BY name",
+            (len(prefix), prefix, to_ts(now)),
+        )
+        return [(row[0], row[1], from_ts(row[2])) for row in rows]
+
     def release_lease(self, lease: Lease) -> None:
         with self.db.write() as conn:
             conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (lease.name, lease.holder))
