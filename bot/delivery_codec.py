@@ -7,8 +7,8 @@ The typed facts (``answer``, ``counts``, ``post``, ``tz_hint``, ``next_due_at``)
 keys. Payloads written before they existed carry a ``meta`` dict of strings instead; those are still read,
 so an upgrade never strands a pending post or a recorded Discord reply.
 
-A reply's picture and file travel in it as base64: a recorded Discord reply resent after a restart still
-carries the learner's export. The intake forgets recorded replies after a day (``bot.intake.KEEP_KEYS``).
+A reply's picture and file travel in it as base64 (an adapter that must not keep a file, such as the Discord
+bridge recording a learner's export in the intake, drops it before encoding).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ def test_every_typed_fact_round_trips() -> None:
 
 
 def test_a_file_round_trips_byte_for_byte() -> None:
-    """A recorded Discord reply resent after a restart still carries the learner's export."""
     reply = Reply(text="Your data", kind="export", attachment=Attachment("aipm-export.zip", bytes(range(256)), "application/zip", "Your data"))
     again = reply_from_json(reply_to_json(reply))
     assert again == reply

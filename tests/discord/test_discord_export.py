@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 
 from discord_world import LEARNER, discord_world, question_letters
@@ -11,7 +12,8 @@ from fake_discord import CHANNEL_ID, GUILD_ID, UPDATE_MESSAGE
 
 from adapters.discord.embeds import render_files
 from bot.context import Context
-from bot.intake import IntakeRecord
+from bot.delivery_codec import reply_to_json
+from bot.intake import REPLY_SETTLE, IntakeRecord
 from bot.messages import Attachment, Reply
 from tests.export_files import REVLOG_HEADER, OpenedExport, holds_nothing, open_export
 
@@ -86,6 +88,32 @@ async def test_an_export_recorded_by_a_process_that_died_arrives_with_its_file_a
         [followup] = await world.fake.wait_for(lambda h: h.token == "itoken-export" and h.kind == "followup")
         assert followup.ephemeral
         assert [t["tip_id"] for t in the_export(followup.files).document["tips_seen"]]
+
+
+async def test_an_applied_export_left_unanswered_is_built_again_on_restart_and_never_kept(tmp_path: Path) -> None:
+    """The intake keeps the caption only: forget-me must leave no copy of the file behind in it."""
+    async with discord_world(tmp_path) as world:
+        await world.send("tip")
+        exported = await world.send("export")
+        assert exported.files
+        [stored] = world.repo.db.query("SELECT response FROM intake WHERE response LIKE '%rebuild_file%'")
+        assert "aipm-export.zip" not in stored["response"]
+        assert world.runner is not None
+        assert world.runner.intake is not None
+        ctx = Context(workspace_id=str(GUILD_ID), platform="discord", user_id=str(LEARNER), display_name="ada", channel_id=str(CHANNEL_ID))
+        body = {"ctx": asdict(ctx), "text": "export", "application_id": "900000000000000001", "token": "itoken-applied", "component": False}
+        key = "discord:interaction:4444"
+        assert world.runner.intake.admit_now(IntakeRecord(key, "discord", "interaction", json.dumps(body), "application/json"))
+        stale = {"reply": reply_to_json(Reply(text="the caption stored at the time", kind="export")), "rebuild_file": True}
+        assert world.runner.intake.apply(key, lambda: stale).fresh
+        world.clock.advance(REPLY_SETTLE + timedelta(seconds=1))
+
+        await world.restart()
+
+        [followup] = await world.fake.wait_for(lambda h: h.token == "itoken-applied" and h.kind == "followup")
+        assert followup.ephemeral
+        assert "the caption stored at the time" not in json.dumps(followup.body)
+        assert len(the_export(followup.files).document["tips_seen"]) == 1
 
 
 def test_a_file_is_never_attached_to_a_public_reply() -> None:
