@@ -29,11 +29,12 @@ def _console(args: argparse.Namespace) -> int:
     from adapters.console.local_zone import local_zone_name
 
     image_dir = _image_dir(core.store.url.target if core.store.url.driver == "sqlite" else ":memory:")
-    return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name(), image_dir=image_dir).run()
+    return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name(), image_dir=image_dir,
+                          file_dir=image_dir.parent / "exports").run()
 
 
 def _image_dir(db_file: str) -> Path:
-    """Pictures the console saves go beside the SQLite file, else in the user's data directory."""
+    """Pictures the console saves go beside the SQLite file, else in the user's data directory (exports beside them)."""
     if db_file != ":memory:":
         return Path(db_file).resolve().parent / "images"
     from platformdirs import user_data_dir

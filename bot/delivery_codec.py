@@ -6,6 +6,9 @@ resending after a crash must not build a different post with a different quiz.
 The typed facts (``answer``, ``counts``, ``post``, ``tz_hint``, ``next_due_at``) are stored under their own
 keys. Payloads written before they existed carry a ``meta`` dict of strings instead; those are still read,
 so an upgrade never strands a pending post or a recorded Discord reply.
+
+A reply's picture and file travel in it as base64 (an adapter that must not keep a file, such as the Discord
+bridge recording a learner's export in the intake, drops it before encoding).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from bot.messages import AnswerOutcome, Button, Counts, Image, PostFacts, Reply, Section
+from bot.messages import AnswerOutcome, Attachment, Button, Counts, Image, PostFacts, Reply, Section
 
 
 def reply_to_json(reply: Reply) -> str:
@@ -43,12 +46,17 @@ def reply_to_json(reply: Reply) -> str:
         data["image"] = {
             "png": base64.b64encode(reply.image.png).decode("ascii"), "alt": reply.image.alt, "filename": reply.image.filename,
         }
+    if reply.attachment is not None:
+        file = reply.attachment
+        data["attachment"] = {
+            "content": base64.b64encode(file.content).decode("ascii"), "filename": file.filename, "mime": file.mime, "title": file.title,
+        }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def reply_from_json(payload: str) -> Reply:
     data = json.loads(payload)
-    image = data.get("image")
+    image, file = data.get("image"), data.get("attachment")
     return Reply(
         text=data["text"],
         kind=data["kind"],
@@ -61,6 +69,7 @@ def reply_from_json(payload: str) -> Reply:
             for s in data["sections"]
         ),
         image=Image(base64.b64decode(image["png"]), image["alt"], image["filename"]) if image else None,
+        attachment=Attachment(file["filename"], base64.b64decode(file["content"]), file["mime"], file["title"]) if file else None,
         quiz_instance_id=data["quiz_instance_id"],
         **(_facts(data) if "meta" not in data else _legacy_facts(data["kind"], data["meta"])),
     )

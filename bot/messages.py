@@ -77,6 +77,17 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the core hands the asker (their data export). Adapters deliver it privately, never to a channel:
+    a Slack DM, an ephemeral Discord reply, a file on disk for the console."""
+
+    filename: str
+    content: bytes = field(repr=False)
+    mime: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class AnswerOutcome:
     """What an answer did: the letter chosen, and whether it was right (None when it was already answered,
     so nothing was graded this time)."""
@@ -112,7 +123,7 @@ class PostFacts:
 
 ReplyKind = Literal[
     "help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track",
-    "settings", "subscribe", "unsubscribe", "forget", "error", "info", "home", "delivery",
+    "settings", "subscribe", "unsubscribe", "forget", "export", "error", "info", "home", "delivery",
 ]
 
 
@@ -130,6 +141,7 @@ class Reply:
     kind: ReplyKind = "info"
     sections: tuple[Section, ...] = ()
     image: Image | None = None
+    attachment: Attachment | None = None
     private: bool = True
     replace_original: bool = False
     quiz_instance_id: str | None = None

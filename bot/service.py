@@ -2,7 +2,8 @@
 
 It parses, makes sure the asker has a learner record, applies the command table's admin rule, runs the use
 case registered for the command (``bot.dispatch``) and turns failures into sentences. The use cases live in
-``bot.learning``, ``bot.progress``, ``bot.settings``, ``bot.subscriptions``, ``bot.privacy`` and ``bot.guide``.
+``bot.learning``, ``bot.progress``, ``bot.settings``, ``bot.subscriptions``, ``bot.privacy``, ``bot.export`` and
+``bot.guide``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.content import Curriculum
 from bot.context import Companion, Context
 from bot.deps import REVIEW_BATCH, Asker, Deps
 from bot.dispatch import use_case_for
+from bot.export import use_case as export_use_case  # noqa: F401
 from bot.learners import ensure_learner
 from bot.learning import answers, quizzes, review, tips, tracks  # noqa: F401
 from bot.messages import ACTION_ANSWER, ACTION_FORGET_CANCEL, ACTION_FORGET_CONFIRM, ACTION_NEXT_TIP, ACTION_START_QUIZ, Reply, error_reply

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.delivery_codec import reply_from_json, reply_to_json
-from bot.messages import AnswerOutcome, Counts, PostFacts, Reply, Section
+from bot.messages import AnswerOutcome, Attachment, Counts, PostFacts, Reply, Section
 
 
 def test_every_typed_fact_round_trips() -> None:
@@ -15,6 +15,14 @@ def test_every_typed_fact_round_trips() -> None:
         post=PostFacts("daily", "dm", "q1", "t1"), tz_hint=True, next_due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
     )
     assert reply_from_json(reply_to_json(reply)) == reply
+
+
+def test_a_file_round_trips_byte_for_byte() -> None:
+    reply = Reply(text="Your data", kind="export", attachment=Attachment("aipm-export.zip", bytes(range(256)), "application/zip", "Your data"))
+    again = reply_from_json(reply_to_json(reply))
+    assert again == reply
+    assert again.attachment is not None
+    assert again.attachment.content == bytes(range(256))
 
 
 def legacy(kind: str, meta: dict[str, str]) -> str:

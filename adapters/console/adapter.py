@@ -5,10 +5,13 @@ When stdin is not a terminal it reads one command per line and prints each reply
 A terminal cannot show a picture, so a reply's image (the ``stats`` progress card) is written to a PNG file
 in ``image_dir`` (the CLI puts it beside the database, under the user data directory by default; else a
 temporary directory) and its path is printed; each learner's latest card of a kind replaces the previous one.
+A file (the ``export`` zip) is written the same way to ``file_dir`` (the CLI's ``exports`` beside ``images``),
+readable by its owner only, since it holds everything the bot knows about them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -20,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from adapters.console.render import button_keys, image_line, render_plain, to_rich
+from adapters.console.render import button_keys, file_line, image_line, render_plain, to_rich
 from bot.context import Companion, Context
 from bot.messages import Reply
 
@@ -30,9 +33,11 @@ GOODBYE = "Bye! Keep the streak going. 🔥"
 
 
 class ConsoleAdapter:
-    def __init__(self, service: Companion, user: str, tz: str | None = None, image_dir: Path | None = None) -> None:
+    def __init__(self, service: Companion, user: str, tz: str | None = None, image_dir: Path | None = None,
+                 file_dir: Path | None = None) -> None:
         self.service = service
         self.image_dir = image_dir or Path(tempfile.gettempdir()) / "aipm-companion"
+        self.file_dir = file_dir or self.image_dir
         self.context = Context(
             workspace_id=CONSOLE_WORKSPACE, platform="console", user_id=user, display_name=user,
             channel_id="console", is_dm=True, is_admin=True, platform_tz=tz, workspace_name="Console",
@@ -61,7 +66,7 @@ class ConsoleAdapter:
                 out.write(f"> {line.strip()}\n{GOODBYE}\n")
                 return 0
             reply = self.send(line)
-            out.write(f"> {line.strip()}\n{render_plain(reply, self.save_image(reply))}\n\n")
+            out.write(f"> {line.strip()}\n{render_plain(reply, self.save_image(reply), self.save_file(reply))}\n\n")
             out.flush()
         return 0
 
@@ -80,13 +85,13 @@ class ConsoleAdapter:
                 console.print(GOODBYE)
                 return 0
             reply = self.send(line)
-            self._print(console, reply, self.save_image(reply))
+            self._print(console, reply, self.save_image(reply), self.save_file(reply))
 
     def save_image(self, reply: Reply) -> Path | None:
         """Write the reply's PNG and return its path; None when there is none or it could not be written."""
         if reply.image is None:
             return None
-        path = self.image_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', self.context.user_id)}-{reply.image.filename}"
+        path = self.image_dir / f"{_safe(self.context.user_id)}-{reply.image.filename}"
         try:
             self.image_dir.mkdir(parents=True, exist_ok=True)
             path.write_bytes(reply.image.png)
@@ -94,8 +99,24 @@ class ConsoleAdapter:
             return None
         return path
 
+    def save_file(self, reply: Reply) -> Path | None:
+        """Write the reply's file for its owner's eyes only (mode 0600) and return its path; None when there is none
+        or it could not be written."""
+        if reply.attachment is None:
+            return None
+        path = self.file_dir / f"{_safe(self.context.user_id)}-{_safe(reply.attachment.filename)}"
+        try:
+            self.file_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(reply.attachment.content)
+            path.chmod(0o600)  # an older file of the same name keeps its mode through O_TRUNC
+        except OSError:
+            return None
+        return path
+
     @staticmethod
-    def _print(console: Console, reply: Reply, image_path: Path | None = None) -> None:
+    def _print(console: Console, reply: Reply, image_path: Path | None = None, file_path: Path | None = None) -> None:
         style = "red" if reply.kind == "error" else "cyan"
         body = []
         for section in reply.sections or ():
@@ -107,6 +128,8 @@ class ConsoleAdapter:
             body.append("  ".join(f"[bold magenta]\\[{k}][/bold magenta]" + ("" if k == label else f" {label}") for k, label, _, _ in keys))
         if reply.image is not None:
             body.append(f"[dim]{escape(image_line(reply, image_path))}[/dim]")
+        if reply.attachment is not None:
+            body.append(f"[dim]{escape(file_line(reply, file_path))}[/dim]")
         console.print(Panel("\n".join(body) or to_rich(reply.text), border_style=style))
 
     def run(self, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -114,6 +137,10 @@ class ConsoleAdapter:
         if stdin.isatty():
             return self.run_interactive()
         return self.run_script(stdin, stdout or sys.stdout)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 def is_leave(line: str) -> bool:

@@ -48,7 +48,16 @@ def image_line(reply: Reply, saved_at: Path | None) -> str:
     return f"(image saved to {saved_at}: {reply.image.alt})"
 
 
-def render_plain(reply: Reply, image_path: Path | None = None) -> str:
+def file_line(reply: Reply, saved_at: Path | None) -> str:
+    """Where the reply's file (a data export) was written, or that it could not be."""
+    assert reply.attachment is not None
+    file = reply.attachment
+    if saved_at is None:
+        return f"(file {file.filename}, {len(file.content)} bytes: could not be written; check the folder's permissions and try again)"
+    return f"(file saved to {saved_at}: {file.title or file.filename})"
+
+
+def render_plain(reply: Reply, image_path: Path | None = None, file_path: Path | None = None) -> str:
     lines: list[str] = []
     for section in reply.sections:
         if section.title:
@@ -61,4 +70,6 @@ def render_plain(reply: Reply, image_path: Path | None = None) -> str:
         lines.append("  ".join(f"[{key}]" if key == label else f"[{key}] {label}" for key, label, _, _ in keys))
     if reply.image is not None:
         lines.append(image_line(reply, image_path))
+    if reply.attachment is not None:
+        lines.append(file_line(reply, file_path))
     return "\n".join(lines)

@@ -10,10 +10,10 @@ deferred, and the reply then follows as a follow-up.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from typing import Any
 
 import discord
@@ -44,7 +44,9 @@ class CoreBridge:
 
     With an ``intake``, each interaction is recorded before any response (or defer) goes out and applied in
     one transaction with its intake mark, so a crash after the record re-runs it from the intake on start
-    (``finish_open``), and a replayed interaction id does nothing.
+    (``finish_open``), and a replayed interaction id does nothing. A reply's file (a learner's export) is not
+    stored with it: the intake keeps replies for a day, and forget-me must leave no copy behind, so a restart
+    builds the file again from what is stored then (the export only reads).
     """
 
     def __init__(self, service: Companion, defer_after: float = DEFER_AFTER, intake: Intake | None = None) -> None:
@@ -69,7 +71,7 @@ class CoreBridge:
         key = intake_key(interaction.id)
         if self.intake is not None:
             record = IntakeRecord(key, "discord", "interaction", json.dumps({
-                "ctx": asdict(ctx), **request, "application_id": str(interaction.application_id), "token": interaction.token,
+                "ctx": dataclasses.asdict(ctx), **request, "application_id": str(interaction.application_id), "token": interaction.token,
                 "component": interaction.type is discord.InteractionType.component,
             }), "application/json")
             try:
@@ -94,7 +96,10 @@ class CoreBridge:
 
         def work() -> dict[str, Any]:
             replies.append(call())
-            return {"reply": reply_to_json(replies[-1])}
+            reply = replies[-1]
+            if reply.attachment is not None:  # a learner's export is never kept in the intake; a restart rebuilds it
+                return {"reply": reply_to_json(dataclasses.replace(reply, attachment=None)), "rebuild_file": True}
+            return {"reply": reply_to_json(reply)}
 
         applied = self.intake.apply(key, work)
         return replies[-1] if applied.fresh and replies else None
@@ -116,14 +121,16 @@ class CoreBridge:
         assert self.intake is not None
         data = json.loads(request.record.body)
         key = request.record.key
-        if request.state == "applied":
+        ctx = Context(**data["ctx"])
+        call: Callable[[], Reply] = (
+            (lambda: self.service.handle_text(ctx, data["text"])) if "text" in data
+            else (lambda: self.service.handle_action(ctx, data["action_id"], data["value"]))
+        )
+        if request.state == "applied" and request.response and request.response.get("rebuild_file"):
+            reply: Reply | None = await asyncio.to_thread(call)  # an export only reads: built again, from what is stored now
+        elif request.state == "applied":
             reply = reply_from_json(request.response["reply"]) if request.response else None
         else:
-            ctx = Context(**data["ctx"])
-            call: Callable[[], Reply] = (
-                (lambda: self.service.handle_text(ctx, data["text"])) if "text" in data
-                else (lambda: self.service.handle_action(ctx, data["action_id"], data["value"]))
-            )
             reply = await asyncio.to_thread(self._apply, key, call)
         if reply is not None:
             # The interaction's own follow-up webhook (type 3, "application"), built as discord.py builds

@@ -1,4 +1,4 @@
-"""A neutral Reply as a Discord message: one embed, a row of buttons, and the chart as an attachment.
+"""A neutral Reply as a Discord message: one embed, a row of buttons, and the chart or file as an attachment.
 
 The core's markup (``**bold**``, ``_italic_``, backticks) is already Discord markdown, so text passes
 through untouched; only Discord's size limits are enforced here, cutting with an ellipsis rather than
@@ -84,10 +84,17 @@ def render_view(reply: Reply) -> discord.ui.View | None:
 
 
 def render_files(reply: Reply) -> list[discord.File]:
-    """Fresh File objects each time: discord.py closes them after sending."""
-    if reply.image is None:
-        return []
-    return [discord.File(io.BytesIO(reply.image.png), filename=reply.image.filename, description=clip(reply.image.alt, 1024))]
+    """Fresh File objects each time: discord.py closes them after sending.
+
+    A reply's file (a learner's export) goes only on a private reply: the core marks it private, and the
+    bridge sends private replies ephemeral, so only the asker can open it."""
+    files = []
+    if reply.image is not None:
+        files.append(discord.File(io.BytesIO(reply.image.png), filename=reply.image.filename, description=clip(reply.image.alt, 1024)))
+    if reply.attachment is not None and reply.private:
+        file = reply.attachment
+        files.append(discord.File(io.BytesIO(file.content), filename=file.filename, description=clip(file.title or file.filename, 1024)))
+    return files
 
 
 @dataclass

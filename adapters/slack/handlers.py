@@ -10,6 +10,9 @@ channel, so the file is shared nowhere) and shown inline by an ``image`` block n
 happens on the reply pool, after the reply was stored, so the stored reply is the caption alone: if the
 upload fails, or Slack refuses the block (it processes uploads asynchronously), the caption goes out, and a
 restart that resends a stored reply sends the caption too.
+
+A reply with a file (the ``export`` zip) has it uploaded into the learner's DM with the bot
+(``adapters.slack.files``); the slash command's answer says where it went.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from adapters.slack import files
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
 from adapters.slack.payloads import INTAKE_HEADER, intake_key
@@ -114,7 +118,7 @@ class SlackHandlers:
 
             def work() -> dict[str, Any]:
                 replies.append(self.service.handle_text(ctx, body.get("text") or ""))
-                return command_response(replies[-1])
+                return command_response(files.ON_ITS_WAY if replies[-1].attachment else replies[-1])
 
             applied = self.intake.apply(key, work)
             if not applied.fresh or applied.response is None:
@@ -122,16 +126,20 @@ class SlackHandlers:
                 return
             reply = replies[-1]
             refresh = _refreshes_home(reply)
-            with_image = None
+            richer: Callable[[], dict[str, Any] | None] | None = None
             if reply.image is not None:
                 image = reply.image
 
-                def with_image() -> dict[str, Any] | None:
+                def richer() -> dict[str, Any] | None:
                     file_id = upload_private_image(client, image)
                     return command_response(reply, file_id) if file_id else None
+            elif reply.attachment is not None:
+
+                def richer() -> dict[str, Any] | None:
+                    return command_response(files.send_to_dm(client, ctx.user_id, reply))
 
             self._reply(body.get("response_url"), applied.response, "command", key,
-                        after=(lambda: self._publish_home(client, ctx)) if refresh else None, richer=with_image)
+                        after=(lambda: self._publish_home(client, ctx)) if refresh else None, richer=richer)
             outcome = "replying"
         except Exception:
             log.exception("slash command failed")

@@ -15,6 +15,7 @@ from bot.commands import arguments as read
 from bot.commands.types import Answer as AnswerCommand
 from bot.commands.types import (
     ChooseTrack,
+    Export,
     ForgetMe,
     Help,
     Leaderboard,
@@ -209,6 +210,10 @@ COMMAND_TABLE = CommandTable([
     CommandSpec(
         "unsubscribe", "unsubscribe", "Stop the daily post here.", Unsubscribe, admin="admins outside DMs",
         refusal="Only workspace admins can unsubscribe a channel. Nothing changed.",
+    ),
+    CommandSpec(
+        "export", "export", "Everything I hold about you here, as a file only you get (with an FSRS review log).", Export,
+        quiet_aliases=("takeout", "my-data"),
     ),
     CommandSpec(
         "forget-me", "forget-me", "Delete everything I know about you (asks to confirm).", ForgetMe,

@@ -100,6 +100,11 @@ class Unsubscribe:
 
 
 @dataclass(frozen=True)
+class Export:
+    """``export``: everything the bot holds about the asker in this workspace, as a file only they get."""
+
+
+@dataclass(frozen=True)
 class ForgetMe:
     confirmed: bool = False
 
@@ -123,7 +128,7 @@ class Confirm:
 
 Command = (
     Help | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
-    | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | ForgetMe
+    | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | ForgetMe
     | Greet | Confirm
 )
 

@@ -102,3 +102,48 @@ class Subscription:
     created_by: str
     created_at: datetime
     path_day: int = 0
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One stored answer, as the learner's export lists it."""
+
+    instance_id: str
+    question_id: str
+    letter: str
+    correct: bool
+    points: int
+    answered_at: datetime
+    local_date: date
+
+
+@dataclass(frozen=True)
+class TipView:
+    tip_id: str
+    shown_at: datetime
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A review card with its FSRS state as stored (``state_json`` is the scheduler's own card)."""
+
+    question_id: str
+    state_json: str
+    due_at: datetime
+    reps: int
+    lapses: int
+    last_correct: bool
+
+
+@dataclass(frozen=True)
+class LearnerExport:
+    """Every row one learner left in one workspace: exactly what ``delete_learner`` removes, oldest first."""
+
+    learner: Learner
+    answers: tuple[AnswerRow, ...]
+    quizzes: tuple[QuizInstance, ...]
+    tips: tuple[TipView, ...]
+    activity: tuple[ActivityDay, ...]
+    tz_changes: tuple[TzChange, ...]
+    cards: tuple[CardState, ...]
+    subscriptions: tuple[Subscription, ...]

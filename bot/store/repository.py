@@ -20,6 +20,7 @@ from bot.store.records import (
     CardRow,
     LeaderRow,
     Learner,
+    LearnerExport,
     QuizInstance,
     Subscription,
     TzChange,
@@ -51,6 +52,9 @@ class Repository(Protocol):
     def tz_changes(self, workspace_id: str, user_id: str) -> list[TzChange]: ...
     def delete_learner(self, workspace_id: str, user_id: str) -> int:
         """Everything the learner left in this workspace, in one transaction; the number of rows removed."""
+        ...
+    def export_learner(self, workspace_id: str, user_id: str) -> LearnerExport | None:
+        """Every row ``delete_learner`` would remove, read as one consistent snapshot; None without a learner."""
         ...
     def list_learners(self, workspace_id: str) -> list[Learner]: ...
 

@@ -235,7 +235,7 @@ async def fuzz(world: World, busy: Busy, run: Callable[[Callable[[Case], None]],
 # ---------------------------------------------------------------------------------------------------
 # strategies
 # ---------------------------------------------------------------------------------------------------
-SUBCOMMANDS = ["help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track", "subscribe", "unsubscribe", "forget-me"]
+SUBCOMMANDS = ["help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track", "subscribe", "unsubscribe", "export", "forget-me"]
 SETTINGS = ["show", "tz", "time", "nudges", "server-tz"]
 OPTION_NAMES = ["letter", "scope", "name", "zone", "time", "state", "tz", "track", "days"]
 LETTERS = {"A", "B", "C", "D", "E"}

@@ -14,12 +14,16 @@ from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
 from bot.store.records import (
     ActivityDay,
+    AnswerRow,
     AnswerWrite,
     CardRow,
+    CardState,
     LeaderRow,
     Learner,
+    LearnerExport,
     QuizInstance,
     Subscription,
+    TipView,
     TzChange,
     Workspace,
 )
@@ -194,6 +198,51 @@ class SqlRepository:
             )
             removed += cursor.rowcount
         return removed
+
+    def export_learner(self, workspace_id: str, user_id: str) -> LearnerExport | None:
+        """Read in one transaction holding the learner's lock, so an answer landing meanwhile is in every part
+        of the export (answer, card, activity day) or in none; the filters are ``delete_learner``'s."""
+        key = (workspace_id, user_id)
+        with self.db.write() as conn:
+            lock_learner(conn, self.db.dialect, workspace_id, user_id)
+            learner = self.get_learner(*key)
+            if learner is None:
+                return None
+            answers = self.db.query(
+                """SELECT instance_id, question_id, letter, correct, points, answered_at, local_date FROM answers
+                   WHERE workspace_id = ? AND user_id = ? ORDER BY answered_at, id""", key,
+            )
+            quizzes = self.db.query(
+                f"""SELECT * FROM quiz_instances WHERE workspace_id = ? AND owner_user_id = ?
+                    ORDER BY created_at, {self.db.dialect.insertion_order}""", key,
+            )
+            tips = self.db.query(
+                "SELECT tip_id, shown_at FROM tip_views WHERE workspace_id = ? AND user_id = ? ORDER BY shown_at, tip_id", key,
+            )
+            cards = self.db.query(
+                """SELECT question_id, state, due_at, reps, lapses, last_correct FROM cards
+                   WHERE workspace_id = ? AND user_id = ? ORDER BY question_id""", key,
+            )
+            subscriptions = self.db.query(
+                "SELECT * FROM subscriptions WHERE workspace_id = ? AND kind = 'dm' AND user_id = ? ORDER BY id", key,
+            )
+            return LearnerExport(
+                learner=learner,
+                answers=tuple(
+                    AnswerRow(r["instance_id"], r["question_id"], r["letter"], bool(r["correct"]), r["points"],
+                              from_ts(r["answered_at"]), date.fromisoformat(r["local_date"]))
+                    for r in answers
+                ),
+                quizzes=tuple(_instance(r) for r in quizzes),
+                tips=tuple(TipView(r["tip_id"], from_ts(r["shown_at"])) for r in tips),
+                activity=tuple(self.activity(*key)),
+                tz_changes=tuple(self.tz_changes(*key)),
+                cards=tuple(
+                    CardState(r["question_id"], r["state"], from_ts(r["due_at"]), r["reps"], r["lapses"], bool(r["last_correct"]))
+                    for r in cards
+                ),
+                subscriptions=tuple(subscription_from_row(r) for r in subscriptions),
+            )
 
     def list_learners(self, workspace_id: str) -> list[Learner]:
         rows = self.db.query("SELECT * FROM learners WHERE workspace_id = ? ORDER BY user_id", (workspace_id,))
