@@ -21,6 +21,7 @@ from discord import app_commands
 
 from adapters.discord.bridge import CoreBridge
 from bot.commands import COMMAND_TABLE, CommandSpec, Option
+from bot.commands.syntax import discord_path
 from bot.content import PATH_TRACK_ID, Curriculum
 from bot.timezones import search_zones
 
@@ -30,25 +31,19 @@ GROUP_DESCRIPTION = "Your AI product management study companion."
 
 Choice = app_commands.Choice
 
-# Discord's names for table commands, where they differ: (path under /aipm, description, option descriptions).
-DISCORD_WORDING: dict[str, tuple[str, str | None, dict[str, str]]] = {
-    "settings": ("settings show", None, {}),
+# Discord's words for table commands, where they differ: (description, option descriptions). Where each
+# lives under /aipm is ``bot.commands.syntax.discord_path``, which help reads too.
+DISCORD_WORDING: dict[str, tuple[str | None, dict[str, str]]] = {
     "settings workspace-tz": (
-        "settings server-tz", "Admins: the default time zone for this server.",
-        {"zone": "An IANA time zone such as America/New_York; start typing a city"},
+        "Admins: the default time zone for this server.", {"zone": "An IANA time zone such as America/New_York; start typing a city"},
     ),
-    "subscribe": ("subscribe", None, {"tz": "IANA time zone (default: the server's, or yours in DMs)"}),
+    "subscribe": (None, {"tz": "IANA time zone (default: the server's, or yours in DMs)"}),
 }
 
 
 def summary(name: str) -> str:
     """The command table's one-liner, within Discord's 100-character description limit."""
     return COMMAND_TABLE.named(name).summary[:DESCRIPTION_MAX]
-
-
-def discord_path(spec: CommandSpec) -> str:
-    """Where ``spec`` lives under ``/aipm`` on Discord, e.g. ``quiz`` or ``settings tz``."""
-    return DISCORD_WORDING.get(spec.name, (spec.name, None, {}))[0]
 
 
 def track_choices(content: Curriculum) -> list[Choice[str]]:
@@ -100,7 +95,8 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
 
 def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]) -> app_commands.Command[Any, Any, None]:
     """One subcommand whose callback takes the table's options and sends ``spec.name`` plus their values."""
-    path, description, option_wording = DISCORD_WORDING.get(spec.name, (spec.name, None, {}))
+    path = discord_path(spec)
+    description, option_wording = DISCORD_WORDING.get(spec.name, (None, {}))
 
     async def run(interaction: discord.Interaction, **values: Any) -> None:
         words = [_word(values.get(option.name), option) for option in spec.options]

@@ -1,0 +1,45 @@
+"""What a Discord user meets: help in Discord's own syntax, answer letters the question has, plain descriptions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from discord_world import discord_world
+from fake_discord import Hit
+
+from bot.commands import COMMAND_TABLE
+
+
+def aipm_tree(sync: Hit) -> dict[str, Any]:
+    return next(c for c in sync.body if c["name"] == "aipm")
+
+
+def invocable(tree: dict[str, Any], prefix: str = "") -> dict[str, list[tuple[str, bool]]]:
+    """Every path under /aipm as synced, with its options (name, required)."""
+    paths: dict[str, list[tuple[str, bool]]] = {}
+    for node in tree.get("options", []):
+        if node["type"] == 1:
+            paths[f"{prefix}{node['name']}"] = [(o["name"], o.get("required", False)) for o in node.get("options", [])]
+        elif node["type"] == 2:
+            paths.update(invocable(node, f"{prefix}{node['name']} "))
+    return paths
+
+
+async def test_help_shows_each_command_as_discord_users_type_it(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        tree = invocable(aipm_tree((await world.fake.wait_for(lambda h: h.kind == "sync"))[0]))
+        reply = await world.send("help")
+
+    written = re.findall(r"^`(/aipm [^`]+)` — ", reply.text, re.MULTILINE)
+    assert len(written) == len([s for s in COMMAND_TABLE if s.in_help])
+    for line in written:
+        words = line.removeprefix("/aipm ").split()
+        path = " ".join(w for w in words if not w.startswith(("<", "[")))
+        options = [(w.strip("<>[]"), w.startswith("<")) for w in words if w.startswith(("<", "["))]
+        assert path in tree, f"help says `{line}`, but Discord has no /aipm {path}"
+        assert options == tree[path], f"`{line}` does not name the options of /aipm {path}"
+    assert "`/aipm settings show` — Show your settings." in reply.text
+    assert "`/aipm settings server-tz <zone>`" in reply.text
+    assert "settings workspace-tz" not in reply.text
