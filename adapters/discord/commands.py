@@ -69,6 +69,15 @@ async def autocomplete_zone(interaction: discord.Interaction, current: str) -> l
     return [Choice(name=zone, value=zone) for zone in search_zones(current, CHOICES_MAX)]
 
 
+def letter_choices(options: list[tuple[str, str]], current: str) -> list[Choice[str]]:
+    """The open quiz's letters, each with its option's text; a letter typed picks it, longer text searches."""
+    typed = current.strip().rstrip(").").lower()
+    return [
+        Choice(name=f"{letter}) {text}"[:DESCRIPTION_MAX], value=letter) for letter, text in options
+        if not typed or (letter.lower() == typed if len(typed) == 1 else typed in text.lower())
+    ][:CHOICES_MAX]
+
+
 def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Group:
     """A fresh group per client (the track choices come from the loaded curriculum).
 
@@ -116,9 +125,13 @@ def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]
     choices = {o.name: _choices(o, tracks) for o in spec.options if o.kind in ("choice", "track")}
     if choices:
         callback = app_commands.choices(**choices)(callback)
-    zones = {o.name: autocomplete_zone for o in spec.options if o.kind == "zone"}
-    if zones:
-        callback = app_commands.autocomplete(**zones)(callback)
+    async def autocomplete_letter(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return letter_choices(await bridge.answer_options(interaction), current)
+
+    completions: dict[str, Any] = {o.name: autocomplete_zone for o in spec.options if o.kind == "zone"}
+    completions.update({o.name: autocomplete_letter for o in spec.options if o.kind == "letter"})
+    if completions:
+        callback = app_commands.autocomplete(**completions)(callback)
     return app_commands.Command(name=path.split()[-1], description=(description or spec.summary)[:DESCRIPTION_MAX], callback=callback)
 
 

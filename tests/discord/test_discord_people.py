@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from discord_world import discord_world
-from fake_discord import Hit
+from discord_world import World, discord_world, question_letters
+from fake_discord import AUTOCOMPLETE_RESULT, Hit
 
 from bot.commands import COMMAND_TABLE
 
@@ -43,3 +43,44 @@ async def test_help_shows_each_command_as_discord_users_type_it(tmp_path: Path) 
     assert "`/aipm settings show` — Show your settings." in reply.text
     assert "`/aipm settings server-tz <zone>`" in reply.text
     assert "settings workspace-tz" not in reply.text
+
+
+async def autocomplete_letters(world: World, typed: str = "") -> list[dict[str, str]]:
+    token = await world.fake.interact(world.fake.slash("answer", {"letter": typed}, focused="letter"))
+    reply = (await world.fake.wait_for(lambda h: h.token == token))[0]
+    assert reply.callback_type == AUTOCOMPLETE_RESULT
+    return list(reply.body["data"]["choices"])
+
+
+async def test_answer_offers_only_the_letters_of_the_open_question(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        await world.send("quiz")
+        three = world.content.questions["alpha-q-03"]
+        with world.repo.db.write() as conn:  # the open quiz becomes the course's three-option question
+            conn.execute("UPDATE quiz_instances SET question_id = ?", (three.id,))
+
+        offered = await autocomplete_letters(world)
+
+        assert [c["value"] for c in offered] == ["A", "B", "C"]
+        assert offered[1]["name"] == f"B) {three.options[1]}"[:100]
+        assert [c["value"] for c in await autocomplete_letters(world, "c")] == ["C"]
+        reply = await world.send("answer", {"letter": three.answer})
+        assert "Right!" in reply.text
+
+
+async def test_answer_offers_a_four_option_questions_four_letters(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        quiz = await world.send("quiz")
+        right, _ = question_letters(world, quiz)
+        question = next(q for q in world.content.questions.values() if q.prompt in quiz.text)
+
+        assert [c["value"] for c in await autocomplete_letters(world)] == list(question.letters)
+        assert right in question.letters
+
+
+async def test_answer_offers_nothing_without_an_open_quiz_and_creates_no_one(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        assert await autocomplete_letters(world) == []
+        assert world.count("learners") == 0
+        reply = await world.send("answer", {"letter": "B"})
+        assert "no open quiz" in reply.text
