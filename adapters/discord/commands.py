@@ -34,6 +34,7 @@ Choice = app_commands.Choice
 # Discord's words for table commands, where they differ: (description, option descriptions). Where each
 # lives under /aipm is ``bot.commands.syntax.discord_path``, which help reads too.
 DISCORD_WORDING: dict[str, tuple[str | None, dict[str, str]]] = {
+    "track": ("Follow a course track, or the guided path (AI PM in 30 days).", {}),
     "settings workspace-tz": (
         "Admins: the default time zone for this server.", {"zone": "An IANA time zone such as America/New_York; start typing a city"},
     ),
@@ -41,9 +42,18 @@ DISCORD_WORDING: dict[str, tuple[str | None, dict[str, str]]] = {
 }
 
 
+# A group cannot be run, so its description says what is inside rather than what the bare word does.
+GROUP_WORDING = {"settings": "Your time zone, daily time and evening nudges; admins set the server's time zone."}
+
+
+def plain(text: str) -> str:
+    """A description as Discord shows it: as plain text, so no Markdown backticks; within 100 characters."""
+    return text.replace("`", "")[:DESCRIPTION_MAX]
+
+
 def summary(name: str) -> str:
-    """The command table's one-liner, within Discord's 100-character description limit."""
-    return COMMAND_TABLE.named(name).summary[:DESCRIPTION_MAX]
+    """The command table's one-liner, as a Discord description."""
+    return plain(COMMAND_TABLE.named(name).summary)
 
 
 def track_choices(content: Curriculum) -> list[Choice[str]]:
@@ -90,7 +100,7 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
     for spec in specs:
         words = discord_path(spec).split()
         if len(words) == 2 and words[0] not in groups:
-            groups[words[0]] = app_commands.Group(name=words[0], description=summary(words[0]), parent=aipm)
+            groups[words[0]] = app_commands.Group(name=words[0], description=plain(GROUP_WORDING.get(words[0]) or summary(words[0])), parent=aipm)
     for spec in specs:
         words = discord_path(spec).split()
         if len(words) == 2:
@@ -121,7 +131,7 @@ def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback: Any = run
     if spec.options:
-        callback = app_commands.describe(**{o.name: option_wording.get(o.name, o.description) for o in spec.options})(callback)
+        callback = app_commands.describe(**{o.name: plain(option_wording.get(o.name, o.description)) for o in spec.options})(callback)
     choices = {o.name: _choices(o, tracks) for o in spec.options if o.kind in ("choice", "track")}
     if choices:
         callback = app_commands.choices(**choices)(callback)
@@ -132,7 +142,7 @@ def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]
     completions.update({o.name: autocomplete_letter for o in spec.options if o.kind == "letter"})
     if completions:
         callback = app_commands.autocomplete(**completions)(callback)
-    return app_commands.Command(name=path.split()[-1], description=(description or spec.summary)[:DESCRIPTION_MAX], callback=callback)
+    return app_commands.Command(name=path.split()[-1], description=plain(description or spec.summary), callback=callback)
 
 
 def _choices(option: Option, tracks: list[Choice[str]]) -> list[Choice[str]]:

@@ -84,3 +84,32 @@ async def test_answer_offers_nothing_without_an_open_quiz_and_creates_no_one(tmp
         assert world.count("learners") == 0
         reply = await world.send("answer", {"letter": "B"})
         assert "no open quiz" in reply.text
+
+
+def descriptions(node: dict[str, Any], where: str = "/aipm") -> list[tuple[str, str]]:
+    """Every description in a synced command, with where it is shown; choice names are shown too."""
+    found = [(where, node["description"])]
+    found += [(f"{where} choice", choice["name"]) for choice in node.get("choices", [])]
+    for child in node.get("options", []):
+        found += descriptions(child, f"{where} {child['name']}")
+    return found
+
+
+async def test_no_discord_description_shows_a_literal_backtick(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        tree = aipm_tree((await world.fake.wait_for(lambda h: h.kind == "sync"))[0])
+
+    shown = descriptions(tree)
+    assert len(shown) > 40  # every command, group and option
+    assert [(where, text) for where, text in shown if "`" in text] == []
+    assert all(0 < len(text) <= 100 for _, text in shown)
+
+
+async def test_the_settings_group_says_what_it_holds(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        tree = aipm_tree((await world.fake.wait_for(lambda h: h.kind == "sync"))[0])
+
+    settings = next(o for o in tree["options"] if o["name"] == "settings")
+    for subject in ("time zone", "daily time", "nudges", "server"):
+        assert subject in settings["description"]
+    assert settings["description"] != next(o for o in settings["options"] if o["name"] == "show")["description"]
