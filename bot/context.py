@@ -47,3 +47,8 @@ class Companion(Protocol):
     def home(self, ctx: Context) -> Reply:
         """The summary a home surface shows (Slack's App Home)."""
         ...
+
+    def answer_options(self, ctx: Context) -> list[tuple[str, str]]:
+        """``(letter, text)`` for each option of the asker's open quiz, for a platform that offers them as the
+        user types (Discord's autocomplete); empty without one. Reads only: nobody is created for asking."""
+        ...

@@ -119,6 +119,12 @@ class CompanionService(Companion):
         except StoreUnavailable:
             return error_reply(TRY_AGAIN)
 
+    def answer_options(self, ctx: Context) -> list[tuple[str, str]]:
+        try:
+            return answers.open_options(self.deps, ctx.workspace_id, ctx.user_id)
+        except StoreUnavailable:
+            return []
+
     def ensure_learner(self, ctx: Context) -> tuple[Learner, bool]:
         """The asker's learner record, created on first sight (``True`` when new)."""
         return ensure_learner(self.deps, ctx)

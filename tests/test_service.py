@@ -429,12 +429,15 @@ def test_topic_titles_keep_acronyms() -> None:
 
 
 @pytest.mark.parametrize(("platform", "says", "never"), [("console", "type each one here", "/aipm"), ("slack", "/aipm quiz", "type each"),
-                                                          ("discord", "/aipm <command>", "type each")])
+                                                          ("discord", "`/aipm settings show`", "type each")])
 def test_help_says_how_to_send_a_command_on_each_platform(chat: Chat, platform: str, says: str, never: str) -> None:
     ctx = Context("W9", platform, "U9", "ada", channel_id="D9", is_dm=True)
     reply = chat.service.handle_text(ctx, "help")
     assert says in reply.text
     assert never not in reply.text.split("\n")[0]
+    commands = [line for line in reply.text.split("\n")[1:] if " — " in line]
+    assert commands
+    assert all(line.startswith("`/aipm ") == (platform == "discord") for line in commands)
 
 
 def test_a_workspace_whose_first_request_rolled_back_is_created_again(service: CompanionService, repo: SqliteRepository) -> None:

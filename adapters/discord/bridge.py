@@ -60,6 +60,16 @@ class CoreBridge:
         await self._run(interaction, ctx, {"text": text}, lambda: self.service.handle_text(ctx, text),
                         defer=lambda: interaction.response.defer(ephemeral=DEFER_EPHEMERAL, thinking=True))
 
+    async def answer_options(self, interaction: discord.Interaction) -> list[tuple[str, str]]:
+        """The asker's open quiz's options, read in a worker thread like every core call; none on failure,
+        so the user can still type a letter."""
+        ctx = context_from_interaction(interaction)
+        try:
+            return await asyncio.to_thread(self.service.answer_options, ctx)
+        except Exception:
+            log.warning("could not read the open quiz's options for autocomplete", exc_info=True)
+            return []
+
     async def run_action(self, interaction: discord.Interaction, action_id: str, value: str) -> None:
         """A button click; a slow one defers as an update so the result can still replace the message."""
         ctx = context_from_interaction(interaction)

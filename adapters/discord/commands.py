@@ -21,6 +21,7 @@ from discord import app_commands
 
 from adapters.discord.bridge import CoreBridge
 from bot.commands import COMMAND_TABLE, CommandSpec, Option
+from bot.commands.syntax import discord_path
 from bot.content import PATH_TRACK_ID, Curriculum
 from bot.timezones import search_zones
 
@@ -30,25 +31,29 @@ GROUP_DESCRIPTION = "Your AI product management study companion."
 
 Choice = app_commands.Choice
 
-# Discord's names for table commands, where they differ: (path under /aipm, description, option descriptions).
-DISCORD_WORDING: dict[str, tuple[str, str | None, dict[str, str]]] = {
-    "settings": ("settings show", None, {}),
+# Discord's words for table commands, where they differ: (description, option descriptions). Where each
+# lives under /aipm is ``bot.commands.syntax.discord_path``, which help reads too.
+DISCORD_WORDING: dict[str, tuple[str | None, dict[str, str]]] = {
+    "track": ("Follow a course track, or the guided path (AI PM in 30 days).", {}),
     "settings workspace-tz": (
-        "settings server-tz", "Admins: the default time zone for this server.",
-        {"zone": "An IANA time zone such as America/New_York; start typing a city"},
+        "Admins: the default time zone for this server.", {"zone": "An IANA time zone such as America/New_York; start typing a city"},
     ),
-    "subscribe": ("subscribe", None, {"tz": "IANA time zone (default: the server's, or yours in DMs)"}),
+    "subscribe": (None, {"tz": "IANA time zone (default: the server's, or yours in DMs)"}),
 }
 
 
+# A group cannot be run, so its description says what is inside rather than what the bare word does.
+GROUP_WORDING = {"settings": "Your time zone, daily time and evening nudges; admins set the server's time zone."}
+
+
+def plain(text: str) -> str:
+    """A description as Discord shows it: as plain text, so no Markdown backticks; within 100 characters."""
+    return text.replace("`", "")[:DESCRIPTION_MAX]
+
+
 def summary(name: str) -> str:
-    """The command table's one-liner, within Discord's 100-character description limit."""
-    return COMMAND_TABLE.named(name).summary[:DESCRIPTION_MAX]
-
-
-def discord_path(spec: CommandSpec) -> str:
-    """Where ``spec`` lives under ``/aipm`` on Discord, e.g. ``quiz`` or ``settings tz``."""
-    return DISCORD_WORDING.get(spec.name, (spec.name, None, {}))[0]
+    """The command table's one-liner, as a Discord description."""
+    return plain(COMMAND_TABLE.named(name).summary)
 
 
 def track_choices(content: Curriculum) -> list[Choice[str]]:
@@ -74,6 +79,15 @@ async def autocomplete_zone(interaction: discord.Interaction, current: str) -> l
     return [Choice(name=zone, value=zone) for zone in search_zones(current, CHOICES_MAX)]
 
 
+def letter_choices(options: list[tuple[str, str]], current: str) -> list[Choice[str]]:
+    """The open quiz's letters, each with its option's text; a letter typed picks it, longer text searches."""
+    typed = current.strip().rstrip(").").lower()
+    return [
+        Choice(name=f"{letter}) {text}"[:DESCRIPTION_MAX], value=letter) for letter, text in options
+        if not typed or (letter.lower() == typed if len(typed) == 1 else typed in text.lower())
+    ][:CHOICES_MAX]
+
+
 def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Group:
     """A fresh group per client (the track choices come from the loaded curriculum).
 
@@ -86,7 +100,7 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
     for spec in specs:
         words = discord_path(spec).split()
         if len(words) == 2 and words[0] not in groups:
-            groups[words[0]] = app_commands.Group(name=words[0], description=summary(words[0]), parent=aipm)
+            groups[words[0]] = app_commands.Group(name=words[0], description=plain(GROUP_WORDING.get(words[0]) or summary(words[0])), parent=aipm)
     for spec in specs:
         words = discord_path(spec).split()
         if len(words) == 2:
@@ -100,7 +114,8 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
 
 def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]) -> app_commands.Command[Any, Any, None]:
     """One subcommand whose callback takes the table's options and sends ``spec.name`` plus their values."""
-    path, description, option_wording = DISCORD_WORDING.get(spec.name, (spec.name, None, {}))
+    path = discord_path(spec)
+    description, option_wording = DISCORD_WORDING.get(spec.name, (None, {}))
 
     async def run(interaction: discord.Interaction, **values: Any) -> None:
         words = [_word(values.get(option.name), option) for option in spec.options]
@@ -116,14 +131,18 @@ def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback: Any = run
     if spec.options:
-        callback = app_commands.describe(**{o.name: option_wording.get(o.name, o.description) for o in spec.options})(callback)
+        callback = app_commands.describe(**{o.name: plain(option_wording.get(o.name, o.description)) for o in spec.options})(callback)
     choices = {o.name: _choices(o, tracks) for o in spec.options if o.kind in ("choice", "track")}
     if choices:
         callback = app_commands.choices(**choices)(callback)
-    zones = {o.name: autocomplete_zone for o in spec.options if o.kind == "zone"}
-    if zones:
-        callback = app_commands.autocomplete(**zones)(callback)
-    return app_commands.Command(name=path.split()[-1], description=(description or spec.summary)[:DESCRIPTION_MAX], callback=callback)
+    async def autocomplete_letter(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return letter_choices(await bridge.answer_options(interaction), current)
+
+    completions: dict[str, Any] = {o.name: autocomplete_zone for o in spec.options if o.kind == "zone"}
+    completions.update({o.name: autocomplete_letter for o in spec.options if o.kind == "letter"})
+    if completions:
+        callback = app_commands.autocomplete(**completions)(callback)
+    return app_commands.Command(name=path.split()[-1], description=plain(description or spec.summary), callback=callback)
 
 
 def _choices(option: Option, tracks: list[Choice[str]]) -> list[Choice[str]]:

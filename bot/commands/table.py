@@ -39,13 +39,13 @@ from bot.commands.values import CommandError
 Parser = Callable[[str, list[str]], Any]
 """``(name as typed, the words after it) -> command``; raises CommandError with a sentence for the user."""
 AdminRule = Literal["anyone", "admins", "admins outside DMs"]
-OptionKind = Literal["text", "choice", "track", "zone"]
+OptionKind = Literal["text", "choice", "track", "zone", "letter"]
 
 
 @dataclass(frozen=True)
 class Option:
     """One word a command takes, as platforms with typed options (Discord) offer it; ``track`` and ``zone``
-    are filled from the curriculum and the zone list."""
+    are filled from the curriculum and the zone list, ``letter`` from the asker's open quiz."""
 
     name: str
     description: str
@@ -153,7 +153,6 @@ def settings_words(said: str, args: list[str]) -> ShowSettings:
     raise CommandError(f"There is no setting called `{key}`.{extra} Try `settings` to see them all.")
 
 
-LETTERS = tuple((letter, letter) for letter in "ABCDE")
 ZONE = Option("zone", "An IANA time zone such as Europe/Berlin; start typing a city", "zone")
 
 COMMAND_TABLE = CommandTable([
@@ -162,7 +161,7 @@ COMMAND_TABLE = CommandTable([
     CommandSpec("quiz", "quiz", "A question picked for you: new material first, then reviews.", Quiz),
     CommandSpec(
         "answer", "answer <A-E>", "Answer your open quiz.", AnswerCommand, aliases=("a",), parse=read.answer_letter,
-        options=(Option("letter", "The option you choose", "choice", LETTERS),),
+        options=(Option("letter", "The option you choose", "letter"),),
     ),
     CommandSpec("streak", "streak", "Your current and best streak, and freezes held.", Streak),
     CommandSpec("stats", "stats", "Your accuracy, by topic, and your activity.", Stats),

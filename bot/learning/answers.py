@@ -30,6 +30,13 @@ def answer_latest(deps: Deps, asker: Asker, command: cmd.Answer) -> Reply:
     return answer(deps, asker, instance.id, command.letter, via_button=False)
 
 
+def open_options(deps: Deps, workspace_id: str, user_id: str) -> list[tuple[str, str]]:
+    """The letters ``answer`` would accept right now, with their texts: those of the latest open quiz."""
+    instance = deps.repo.latest_open_quiz(workspace_id, user_id)
+    question = deps.content.questions.get(instance.question_id) if instance is not None else None
+    return list(zip(question.letters, question.options, strict=True)) if question is not None else []
+
+
 def answer(deps: Deps, asker: Asker, instance_id: str, letter: str, via_button: bool) -> Reply:
     """Grade ``letter`` for one quiz instance; a click on one's own quiz replaces the question with the result."""
     learner = asker.learner

@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.commands import COMMAND_TABLE
+from bot.commands.syntax import written
 from bot.messages import ACTION_START_QUIZ, Button, Reply, Section
 
 _HOW_TO_SEND = {
     "console": "type each one here",
     "slack": "send each after `/aipm`, e.g. `/aipm quiz`",
-    "discord": "use each as `/aipm <command>`; Discord suggests the options as you type",
+    "discord": "pick each from Discord's `/aipm` menu; it suggests the options as you type",
 }
 TZ_HINT = "🕒 I don't know your time zone yet, so streak days follow UTC. Set it with `settings tz Area/City`, e.g. `settings tz Europe/Berlin`."
 
 
 def help_reply(platform: str = "slack") -> Reply:
     """The command list, with how to send a command on the asker's platform."""
-    lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMAND_TABLE if spec.in_help]
+    lines = [f"`{written(spec, platform)}` — {spec.summary}" for spec in COMMAND_TABLE if spec.in_help]
     how = _HOW_TO_SEND.get(platform, _HOW_TO_SEND["slack"])
     text = f"Here's what I can do ({how}):\n" + "\n".join(lines)
     return Reply(text=text, kind="help", sections=(Section(title="aipm-companion", text=text),), private=True)
