@@ -13,6 +13,7 @@ from datetime import date
 from bot.content import Curriculum, Question
 from bot.messages import ACTION_START_QUIZ, Button, Counts, Image, PostFacts, Reply, Section
 from bot.render import quiz_heading, quiz_sections, tip_section
+from bot.render.common import counted
 from bot.store.records import LeaderRow
 from bot.streaks import StreakState
 
@@ -129,7 +130,7 @@ def recap_post(week_start: date, leaders: Sequence[LeaderRow], week: ChannelWeek
     title = f"Weekly recap · week of {week_start:%d %b}"
     if leaders:
         board = "\n".join(
-            f"{MEDALS[i] if i < len(MEDALS) else f'{i + 1}.'} {row.display_name} — {row.points} pts "
+            f"{MEDALS[i] if i < len(MEDALS) else f'{i + 1}.'} {row.display_name} — {counted(row.points, 'point')} "
             f"({row.answered} answered, {row.correct / row.answered:.0%} right)"
             for i, row in enumerate(leaders)
         )

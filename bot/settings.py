@@ -9,7 +9,8 @@ from bot.deps import Asker, Deps
 from bot.dispatch import handles
 from bot.learners import set_learner_field
 from bot.messages import Reply
-from bot.render.settings import daily_time_set, nudges_set, settings_reply, tz_set, workspace_tz_set
+from bot.render.settings import DailyDm, daily_time_set, nudges_set, settings_reply, tz_set, workspace_tz_set
+from bot.schedule import describe_days, parse_days_field
 from bot.subscriptions import follow_learner, zone_or_error
 from bot.timezones import zone_note
 
@@ -19,9 +20,12 @@ def show_settings(deps: Deps, asker: Asker, command: cmd.ShowSettings) -> Reply:
     ctx, learner = asker.ctx, asker.learner
     workspace = deps.repo.get_workspace(ctx.workspace_id)
     dm = deps.repo.get_subscription(ctx.workspace_id, f"dm:{learner.user_id}", "dm")
+    daily_dm = (
+        DailyDm(dm.local_time, dm.tz, describe_days(parse_days_field(dm.days)), deps.content.track_title(dm.track)) if dm and dm.active else None
+    )
     return settings_reply(
         learner.tz, learner.tz_source, deps.content.track_title(learner.track), learner.track, learner.daily_time, learner.nudges,
-        dm.local_time if dm and dm.active else None, workspace.default_tz if workspace else None,
+        daily_dm, workspace.default_tz if workspace else None,
     )
 
 

@@ -10,6 +10,11 @@ UNKNOWN_BUTTON = "I don't recognise that button. Send `help` to see what I can d
 UNKNOWN_COMMAND = "I don't know that command. Try `help`."
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 point``, ``2 points``: a number with its noun as a person says it."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def info_reply(kind: ReplyKind, text: str) -> Reply:
     """One private paragraph: most confirmations are no more than that."""
     return Reply(text=text, kind=kind, sections=(Section(text=text),), private=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,27 @@ def parse_answer_value(value: str) -> tuple[str, str] | None:
     return instance_id, letter
 
 
+_YEAR = re.compile(r"\(?\b(19|20)\d{2}\b\)?")
+_NAMES_NOTHING = re.compile(r"^(the |a |an )?(source|original)?\s*(article|source|paper|post|blog post|report|study)?s?$", re.IGNORECASE)
+
+
+def named_source(cite: str | None) -> str | None:
+    """The cite when it names something a reader could find; a placeholder (``source article, 2026``) names
+    nothing, and then the bot says nothing rather than pointing at "the article"."""
+    if not cite:
+        return None
+    name = _YEAR.sub("", cite).strip(" ,.;:-—")
+    return None if _NAMES_NOTHING.match(name) else cite
+
+
+def source_line(cite: str | None) -> str | None:
+    named = named_source(cite)
+    return f"_Source: {named}_" if named else None
+
+
 def tip_section(tip: Tip, track_title: str, heading: str = "Tip") -> Section:
-    cite = f"\n_Source: {tip.cite}_" if tip.cite else ""
+    source = source_line(tip.cite)
+    cite = f"\n{source}" if source else ""
     return Section(
         title=f"{heading} · {track_title} · {tip.title}",
         text=f"{tip.body}\n\n**Try this week:** {tip.try_this}{cite}",
@@ -87,8 +107,9 @@ def answer_reply(
     if why_not:
         lines.append(f"_Why not {letter}:_ {why_not}")
     lines += [f"Correct answer: **{right}) {right_text}**", "", question.explanation]
-    if question.cite:
-        lines.append(f"_Source: {question.cite}_")
+    source = source_line(question.cite)
+    if source:
+        lines.append(source)
     footer = f"🔥 Streak: {streak.current} day{'s' if streak.current != 1 else ''}"
     if due_at is not None:
         footer += f" · I'll bring this question back {due_at.astimezone(ZoneInfo(tz)):%a %d %b}."

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.content import Tip
 from bot.messages import ACTION_NEXT_TIP, ACTION_START_QUIZ, Button, Counts, Image, Reply, Section
+from bot.render.common import counted
 from bot.render.learning import reviews_due_text, tip_section
 from bot.render.topics import topic_title
 from bot.store.records import LeaderRow
@@ -57,7 +58,7 @@ def leaderboard_reply(since: datetime | None, rows: Sequence[LeaderRow]) -> Repl
         body = "No answers yet. Be the first: send `quiz`."
     else:
         body = "\n".join(
-            f"{MEDALS[i] if i < 3 else f'{i + 1}.'} {row.display_name} — {row.points} pts ({row.answered} answered, {row.correct / row.answered:.0%} right)"
+            f"{MEDALS[i] if i < 3 else f'{i + 1}.'} {row.display_name} — {counted(row.points, 'point')} ({row.answered} answered, {row.correct / row.answered:.0%} right)"
             for i, row in enumerate(rows)
         )
     return Reply(text=f"{title}\n{body}", kind="leaderboard", sections=(Section(title=title, text=body),), private=True)

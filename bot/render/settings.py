@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.messages import Reply, Section
@@ -10,18 +11,34 @@ from bot.render.common import info_reply
 TZ_SOURCES = {"platform": "from your profile", "workspace": "workspace default", "user": "set by you", "default": "not set, using UTC"}
 
 
+@dataclass(frozen=True)
+class DailyDm:
+    """The learner's DM subscription as ``settings`` shows it: when, in which zone, which days, from which track."""
+
+    local_time: str
+    tz: str
+    days: str
+    track_title: str
+
+
 def settings_reply(
-    tz: str, tz_source: str, track_title: str, track_id: str, daily_time: str, nudges: bool, dm_time: str | None, workspace_tz: str | None,
+    tz: str, tz_source: str, track_title: str, track_id: str, daily_time: str, nudges: bool, dm: DailyDm | None, workspace_tz: str | None,
 ) -> Reply:
-    """``dm_time`` is the daily DM's local time when one is on."""
+    """One daily time: the DM's when there is one (it is the time that is used), else the preferred one,
+    with a line saying it only takes effect with a subscription."""
     lines = [
         f"Time zone: **{tz}** ({TZ_SOURCES.get(tz_source, tz_source)})",
         f"Track: **{track_title}** (`{track_id}`)",
-        f"Daily time: **{daily_time}**",
-        f"Evening nudges: **{'on' if nudges else 'off'}**",
-        f"Daily DM: **{'on at ' + dm_time if dm_time is not None else 'off'}**",
-        f"Workspace default time zone: **{workspace_tz or 'not set'}**",
     ]
+    if dm is not None:
+        zone = f" ({dm.tz})" if dm.tz != tz else ""
+        lines.append(f"Daily time: **{dm.local_time}**{zone}: a tip and a quiz by DM, {dm.days}, from **{dm.track_title}**")
+    else:
+        lines.append(f"Daily time: **{daily_time}**")
+    lines.append(f"Evening nudges: **{'on' if nudges else 'off'}**")
+    if dm is None:
+        lines.append("No daily DM yet: your daily time and evening nudges apply once you `subscribe` to a daily DM.")
+    lines.append(f"Workspace default time zone: **{workspace_tz or 'not set'}**")
     text = "\n".join(lines) + "\n\nChange with `settings tz <Area/City>`, `settings time <HH:MM>`, `settings nudges on|off`."
     return Reply(text=text, kind="settings", sections=(Section(title="Your settings", text=text),))
 
