@@ -15,17 +15,22 @@ CommandFactory = Callable[[Any, str, str, str, str], argparse.ArgumentParser]
 DB_OPTION_HELP = "SQLite file or database URL (default: AIPM_DATABASE_URL, else AIPM_DB, else the user data directory)"
 
 
-def _database(args: argparse.Namespace) -> DatabaseUrl | None:
+def _database(args: argparse.Namespace, *, must_exist: bool = True) -> DatabaseUrl | None:
     """The database ``--db`` or the settings name; None after saying why it cannot be used."""
     try:
         url = load_settings().database(getattr(args, "db", None))
     except StoreConfigurationError as error:
         print(f"Bad database URL: {error}", file=sys.stderr)
         return None
+    return url if not must_exist or _exists(url) else None
+
+
+def _exists(url: DatabaseUrl) -> bool:
+    """False, after saying so, for a SQLite file that is not there (opening it would create an empty one)."""
     if url.driver == "sqlite" and url.target != ":memory:" and not Path(url.target).exists():
         print(f"No database at {url.target}.", file=sys.stderr)
-        return None
-    return url
+        return False
+    return True
 
 
 def _open(url: DatabaseUrl) -> Store | None:
@@ -89,13 +94,9 @@ def _db_check(args: argparse.Namespace) -> int:
 
 
 def _db_migrate(args: argparse.Namespace) -> int:
-    try:
-        url = load_settings().database(getattr(args, "db", None))
-    except StoreConfigurationError as error:
-        print(f"Bad database URL: {error}", file=sys.stderr)
-        return 1
-    store = _open(url)
-    if store is None:
+    url = _database(args, must_exist=False)
+    store = _open(url) if url else None
+    if url is None or store is None:
         return 1
     store.close()
     print(f"{url.redacted()}: schema up to date.")
@@ -110,8 +111,7 @@ def _db_copy(args: argparse.Namespace) -> int:
     except StoreConfigurationError as error:
         print(f"Bad database URL: {error}", file=sys.stderr)
         return 1
-    if source_url.driver == "sqlite" and not Path(source_url.target).exists():
-        print(f"No database at {source_url.target}.", file=sys.stderr)
+    if not _exists(source_url):
         return 1
     source = _open(source_url)
     target = _open(target_url) if source is not None else None

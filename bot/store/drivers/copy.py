@@ -62,20 +62,15 @@ def copy_store(source: Store, target: Store, *, replace: bool = False) -> dict[s
             columns = [c for c in source_columns if c in target_columns]
             insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
             order = "id" if "id" in columns else ", ".join(columns[:3])
-            offset, copied = 0, 0
-            while True:
-                rows = src.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?", (BATCH, offset))
-                if not rows:
-                    break
+            copied = 0
+            while rows := src.query(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?", (BATCH, copied)):
                 for row in rows:
-                    tx.execute(insert, tuple(row[i] for i in range(len(columns))))
+                    tx.execute(insert, tuple(row))
                 copied += len(rows)
-                offset += len(rows)
             counts[table] = copied
-        after_copy = getattr(dst, "after_bulk_copy", None)
-        if after_copy is not None:
-            after_copy(tx, TABLES)
-    mismatched = {t: (n, _count(dst, t), _count(src, t)) for t, n in counts.items() if _count(dst, t) != n or _count(src, t) != n}
+        dst.after_bulk_copy(tx, TABLES)
+    after = {t: (n, _count(dst, t), _count(src, t)) for t, n in counts.items()}
+    mismatched = {t: seen for t, seen in after.items() if len(set(seen)) > 1}
     if mismatched:
         raise CopyRefused("Counts differ after the copy (copied, target, source): " + ", ".join(f"{t} {v}" for t, v in mismatched.items()))
     return counts

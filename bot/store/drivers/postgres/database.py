@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 import psycopg_pool
 
-from bot.store.drivers.sql.database import Dialect
+from bot.store.drivers.sql.database import Dialect, Transaction
 from bot.store.errors import StoreUnavailable
 
 POSTGRES = Dialect(
@@ -190,7 +190,7 @@ class PostgresDatabase:
             return str(error)
         return None
 
-    def after_bulk_copy(self, tx: PgTransaction, tables: Sequence[str]) -> None:
+    def after_bulk_copy(self, tx: Transaction, tables: Sequence[str]) -> None:
         """Move each identity sequence past the ids a copy inserted, so the next insert gets a fresh id."""
         identity = {row[0] for row in tx.execute(
             "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "

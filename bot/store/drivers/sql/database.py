@@ -71,6 +71,10 @@ class SqlDatabase(Protocol):
 
     def health_problem(self) -> str | None: ...
 
+    def after_bulk_copy(self, tx: Transaction, tables: Sequence[str]) -> None:
+        """After ``aipm db copy`` inserted rows with their ids: make the next generated id follow them."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.store.drivers.sql.database import Dialect
+from bot.store.drivers.sql.database import Dialect, Transaction
 from bot.store.drivers.sqlite.schema import apply_migrations
 from bot.store.errors import StoreUnavailable
 
@@ -256,6 +256,9 @@ class SqliteDatabase:
         except StoreUnavailable as error:
             return str(error)
         return None
+
+    def after_bulk_copy(self, tx: Transaction, tables: Sequence[str]) -> None:
+        """Nothing to do: a rowid key already continues from the largest id in the table."""
 
     def close(self) -> None:
         with self._all_lock:
