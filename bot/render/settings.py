@@ -32,7 +32,7 @@ def settings_reply(
     ]
     if dm is not None:
         zone = f" ({dm.tz})" if dm.tz != tz else ""
-        lines.append(f"Daily time: **{dm.local_time}**{zone}: a tip and a quiz by DM, {dm.days}, from **{dm.track_title}**")
+        lines.append(f"Daily time: **{dm.local_time}**{zone} (a tip and a quiz by DM, {dm.days}, from **{dm.track_title}**)")
     else:
         lines.append(f"Daily time: **{daily_time}**")
     lines.append(f"Evening nudges: **{'on' if nudges else 'off'}**")
