@@ -6,7 +6,7 @@ from bot import commands as cmd
 from bot.deps import Asker, Deps
 from bot.dispatch import handles
 from bot.messages import Reply
-from bot.render.help import greeting_reply, help_reply
+from bot.render.help import admin_help_reply, greeting_reply, help_reply
 
 
 @handles(cmd.Help)
@@ -17,3 +17,8 @@ def show_help(deps: Deps, asker: Asker, command: cmd.Help) -> Reply:
 @handles(cmd.Greet)
 def greet(deps: Deps, asker: Asker, command: cmd.Greet) -> Reply:
     return greeting_reply(command.mood, asker.ctx.display_name)
+
+
+@handles(cmd.AdminHelp)
+def show_admin_help(deps: Deps, asker: Asker, command: cmd.AdminHelp) -> Reply:
+    return admin_help_reply(asker.ctx.platform)

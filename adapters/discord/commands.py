@@ -43,7 +43,10 @@ DISCORD_WORDING: dict[str, tuple[str | None, dict[str, str]]] = {
 
 
 # A group cannot be run, so its description says what is inside rather than what the bare word does.
-GROUP_WORDING = {"settings": "Your time zone, daily time and evening nudges; admins set the server's time zone."}
+GROUP_WORDING = {
+    "settings": "Your time zone, daily time and evening nudges; admins set the server's time zone.",
+    "admin": "For server admins: looking after the bot and the course here.",
+}
 
 
 def plain(text: str) -> str:

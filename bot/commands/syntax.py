@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.commands.table import CommandSpec
 
-DISCORD_PATHS = {"settings": "settings show", "settings workspace-tz": "settings server-tz"}
+DISCORD_PATHS = {"settings": "settings show", "admin": "admin help", "settings workspace-tz": "settings server-tz"}
 
 
 def discord_path(spec: CommandSpec) -> str:

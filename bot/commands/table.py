@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.commands import arguments as read
-from bot.commands.types import Answer as AnswerCommand
 from bot.commands.types import (
+    AdminHelp,
     ChooseTrack,
     Export,
     ForgetMe,
@@ -33,6 +33,7 @@ from bot.commands.types import (
     Tracks,
     Unsubscribe,
 )
+from bot.commands.types import Answer as AnswerCommand
 from bot.commands.typos import suggest
 from bot.commands.values import CommandError
 
@@ -153,6 +154,16 @@ def settings_words(said: str, args: list[str]) -> ShowSettings:
     raise CommandError(f"There is no setting called `{key}`.{extra} Try `settings` to see them all.")
 
 
+def admin_words(said: str, args: list[str]) -> AdminHelp:
+    """Bare ``admin`` lists the admin commands; a word that names none gets the closest one suggested."""
+    if not args:
+        return AdminHelp()
+    key = args[0].lower()
+    hint = suggest(key, [s.words[-1] for s in COMMAND_TABLE.subcommands("admin")])
+    extra = f" Did you mean `admin {hint}`?" if hint else ""
+    raise CommandError(f"There is no admin command called `{key}`.{extra} Try `admin` to see them all.")
+
+
 ZONE = Option("zone", "An IANA time zone such as Europe/Berlin; start typing a city", "zone")
 
 COMMAND_TABLE = CommandTable([
@@ -210,6 +221,7 @@ COMMAND_TABLE = CommandTable([
         "unsubscribe", "unsubscribe", "Stop the daily post here.", Unsubscribe, admin="admins outside DMs",
         refusal="Only workspace admins can unsubscribe a channel. Nothing changed.",
     ),
+    CommandSpec("admin", "admin", "Admins: the commands for looking after the bot here.", AdminHelp, parse=admin_words),
     CommandSpec(
         "export", "export", "Everything I hold about you here, as a file only you get (with an FSRS review log).", Export,
         quiet_aliases=("takeout", "my-data"),

@@ -17,6 +17,11 @@ class Help:
 
 
 @dataclass(frozen=True)
+class AdminHelp:
+    """Bare ``admin``: the commands admins have here."""
+
+
+@dataclass(frozen=True)
 class Tip:
     pass
 
@@ -127,7 +132,7 @@ class Confirm:
 
 
 Command = (
-    Help | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
+    Help | AdminHelp | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
     | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | ForgetMe
     | Greet | Confirm
 )

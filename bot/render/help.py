@@ -24,6 +24,14 @@ def help_reply(platform: str = "slack") -> Reply:
     return Reply(text=text, kind="help", sections=(Section(title="aipm-companion", text=text),), private=True)
 
 
+def admin_help_reply(platform: str = "slack") -> Reply:
+    """The commands under ``admin``: what an admin can do to look after the bot here."""
+    specs = COMMAND_TABLE.subcommands("admin")
+    lines = [f"`{written(spec, platform)}` — {spec.summary}" for spec in specs if spec.in_help]
+    text = "Admin commands:\n" + "\n".join(lines) if lines else "Admin commands: none yet."
+    return Reply(text=text, kind="help", sections=(Section(title="Admin", text=text),), private=True)
+
+
 def greeting_reply(mood: str, name: str = "") -> Reply:
     """Small talk gets a short answer and the two commands that get someone going."""
     hello = f"Hi {name}! 👋" if name else "Hi! 👋"

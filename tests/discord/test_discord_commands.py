@@ -59,6 +59,7 @@ CASES: list[tuple[str, dict[str, str] | None, dict[str, Any], str, tuple[Callabl
         (channel_subscription, ("08:15", "Europe/Berlin", "alpha", "0,2")),
     ),
     ("unsubscribe", None, ADMIN, "There was no daily post here to stop.", None),
+    ("admin help", None, ADMIN, "dmin commands", None),
     ("export", None, {}, "Your data export", None),
     ("forget-me", None, {}, "This deletes your answers", (lambda w: w.count("learners"), 1)),
 ]
