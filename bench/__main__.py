@@ -83,6 +83,12 @@ def _pg_due_query() -> dict[str, Any]:
     return pg_due_query.run()
 
 
+def _charts() -> dict[str, Any]:
+    from bench import charts
+
+    return charts.run()
+
+
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "answer_throughput": _answers,
     "slash_command_ack": _slack_ack,
@@ -92,6 +98,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "pg_answer_throughput": _pg_answers,
     "pg_fanout": _pg_fanout,
     "pg_due_query": _pg_due_query,
+    "charts": _charts,
 }
 
 
@@ -132,6 +139,13 @@ def _rows(name: str, result: dict[str, Any]) -> list[tuple[str, str, str, str, s
     if name == "pg_due_query":
         return [(f"PostgreSQL due query ms ({result['subscriptions']:,} subscriptions)", f"{result['ours_ms']}",
                  f"{result['reference_ms']} (same query, no index)", f"{result['ratio']:.3f}", result["goal"])]
+    if name == "charts":
+        return [
+            ("progress card draw ms (1280 x 1440, best of 5)", f"{result['card_ms']}", f"{result['reference_ms']} (empty figure, same size)",
+             f"{result['card_ms'] / result['reference_ms']:.1f}", "< 400 ms"),
+            ("weekly recap draw ms (best of 5)", f"{result['recap_ms']}", f"{result['reference_ms']} (empty figure, card size)",
+             f"{result['recap_ms'] / result['reference_ms']:.1f}", "< 150 ms"),
+        ]
     return [(name, json.dumps(result)[:60], "", "", "")]
 
 

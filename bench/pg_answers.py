@@ -110,7 +110,7 @@ def rate(url: str, worker: Any, label: str, total: int, processes: int) -> float
     return sum(s[2] for s in spans) / (finished - started)
 
 
-def run(total: int = 2000, rounds: int = 3) -> dict[str, Any]:
+def run(total: int = 2000, rounds: int = 5) -> dict[str, Any]:
     import psycopg
 
     results: dict[str, Any] = {}
@@ -127,9 +127,12 @@ def run(total: int = 2000, rounds: int = 3) -> dict[str, Any]:
                 ours_rounds.append(rate(url, ours_worker, "ours", total, processes))
                 reference_rounds.append(rate(url, bare_worker, "bare", total, processes))
             ours, reference = statistics.median(ours_rounds), statistics.median(reference_rounds)
+            # Each round's pair ran back to back, so their ratio shares that moment's disk; the median of those
+            # ratios is what is judged (a median of each side alone can pair a fast-disk round with a slow one).
+            ratio = statistics.median(o / r for o, r in zip(ours_rounds, reference_rounds, strict=True))
             results[f"{processes}_process"] = {
-                "ours_per_s": round(ours, 1), "reference_per_s": round(reference, 1), "ratio": round(ours / reference, 3),
-                "goal": f">= {GOAL_RATIO:.2f}", "met": ours / reference >= GOAL_RATIO,
+                "ours_per_s": round(ours, 1), "reference_per_s": round(reference, 1), "ratio": round(ratio, 3),
+                "goal": f">= {GOAL_RATIO:.2f}", "met": ratio >= GOAL_RATIO,
                 "ours_rounds": [round(r) for r in ours_rounds], "reference_rounds": [round(r) for r in reference_rounds],
             }
         with psycopg.connect(url, autocommit=True) as conn:
@@ -146,7 +149,7 @@ def run(total: int = 2000, rounds: int = 3) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=2000, help="answers per measurement, split across the processes")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of ours and the reference; medians are reported")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of ours and the reference; the median of their ratios is judged")
     args = parser.parse_args()
     results = run(args.answers, args.rounds)
     print(f"answers on PostgreSQL ({results['answers_per_run']} per run, median of {results['rounds']} rounds; {results['durability']})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 from app.demo_card import sample_card
@@ -106,17 +105,9 @@ def test_stats_shows_a_progress_card(world: World) -> None:
     assert stats.image.filename == "progress.png"
 
 
-def _fastest(render: object, runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        render()  # type: ignore[operator]
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def test_charts_render_fast_enough_for_chat() -> None:
+def test_charts_are_pictures_even_for_an_empty_week() -> None:
+    """How fast they draw is measured in ``bench/charts.py``, not timed here."""
     days = [date(2026, 3, 2) + timedelta(days=i) for i in range(7)]
-    assert _fastest(lambda: progress_card(sample_card())) < 0.400  # 1280 x 1440; drawn after the transaction, when sent
-    assert _fastest(lambda: participation_chart(days, [3, 5, 0, 2, 7, 0, 1], [0.67, 0.8, None, 0.5, 1.0, None, 0.0])) < 0.150
+    assert progress_card(sample_card()).startswith(PNG)
+    assert participation_chart(days, [3, 5, 0, 2, 7, 0, 1], [0.67, 0.8, None, 0.5, 1.0, None, 0.0]).startswith(PNG)
     assert participation_chart(days, [0] * 7, [None] * 7).startswith(PNG)

@@ -15,12 +15,13 @@ import threading
 import time
 import weakref
 from collections.abc import Generator, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
 
 import psycopg
 import psycopg_pool
+from psycopg import pq
 
 from bot.store.drivers.sql.database import Dialect, Transaction
 from bot.store.errors import StoreUnavailable
@@ -107,16 +108,82 @@ def unavailable(error: Exception) -> StoreUnavailable:
     return StoreUnavailable(f"database unavailable: {error.__class__.__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}")
 
 
+class PgResult:
+    """A statement's cursor in a pipelined transaction: fetching waits for its result, as always, and so does
+    ``rowcount``, which the pipeline leaves at -1 until the server has answered."""
+
+    __slots__ = ("_cursor", "_pipeline")
+
+    def __init__(self, cursor: psycopg.Cursor[Any], pipeline: psycopg.Pipeline) -> None:
+        self._cursor = cursor
+        self._pipeline = pipeline
+
+    @property
+    def rowcount(self) -> int:
+        if self._cursor.rowcount == -1 and self._cursor.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+            self._pipeline.sync()
+        return self._cursor.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+
 class PgTransaction:
-    """The open transaction's connection, speaking the shared SQL's placeholders."""
+    """The open transaction's connection, speaking the shared SQL's placeholders, in pipeline mode.
 
-    __slots__ = ("conn",)
+    Every statement, BEGIN, SAVEPOINT and COMMIT included, is sent without waiting for the one before; the
+    client waits only where the shared SQL reads a result (a fetch, a row count) and at COMMIT. An answer's
+    transaction (BEGIN, learner lock, answer, card, activity day, COMMIT) is two round trips instead of six.
+    psycopg's own ``transaction()`` waits at BEGIN and at each savepoint, hence the statements here. An error
+    is raised at the next wait rather than at its own statement; the transaction still rolls back whole.
+    """
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    __slots__ = ("conn", "depth", "pipeline")
+
+    def __init__(self, conn: psycopg.Connection[Any], pipeline: psycopg.Pipeline) -> None:
         self.conn = conn
+        self.pipeline = pipeline
+        self.depth = 0
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
-        return self.conn.execute(translate(sql), tuple(params))
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> PgResult:
+        return PgResult(self.conn.execute(translate(sql), tuple(params)), self.pipeline)
+
+    def outermost(self, fsync: bool) -> Generator[PgTransaction, None, None]:
+        self.conn.execute("BEGIN")
+        if not fsync:
+            self.conn.execute("SET LOCAL synchronous_commit = off")
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+            self.pipeline.sync()
+        except BaseException:
+            self._send_quietly("ROLLBACK")  # after a failed COMMIT the server has already rolled back: a no-op
+            raise
+
+    def savepoint(self) -> Generator[PgTransaction, None, None]:
+        self.depth += 1
+        name = f"aipm_{self.depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield self
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            self.pipeline.sync()  # a nested write's error is raised by that write, so its caller can carry on
+        except BaseException:
+            self._send_quietly(f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}")
+            raise
+        finally:
+            self.depth -= 1
+
+    def _send_quietly(self, *statements: str) -> None:
+        """Undo on the way out of an error: if even this fails (a dropped connection), the pool discards the
+        connection, and the error being raised is the one worth reporting."""
+        with suppress(psycopg.Error):
+            for statement in statements:
+                self.conn.execute(statement)
+            self.pipeline.sync()
 
 
 class PostgresDatabase:
@@ -142,37 +209,33 @@ class PostgresDatabase:
             self.pool.close()
             raise StoreUnavailable(f"database unavailable: cannot connect ({error})") from error
 
-    def _current(self) -> psycopg.Connection[Any] | None:
-        return getattr(self._local, "conn", None)
+    def _current(self) -> PgTransaction | None:
+        return getattr(self._local, "tx", None)
 
     @contextmanager
     def write(self, urgent: bool = False, fsync: bool = True) -> Generator[PgTransaction, None, None]:
         """One transaction (a savepoint when nested on this thread). ``urgent`` needs no lane here: writers
         never queue on a global lock. ``fsync=False`` commits without waiting for the WAL flush."""
-        conn = self._current()
-        if conn is not None:
-            with conn.transaction():
-                yield PgTransaction(conn)
+        current = self._current()
+        if current is not None:
+            yield from current.savepoint()
             return
         try:
-            with self.pool.connection() as conn:
-                self._local.conn = conn
+            with self.pool.connection() as conn, conn.pipeline() as pipeline:
+                tx = self._local.tx = PgTransaction(conn, pipeline)
                 try:
-                    with conn.transaction():
-                        if not fsync:
-                            conn.execute("SET LOCAL synchronous_commit = off")
-                        yield PgTransaction(conn)
+                    yield from tx.outermost(fsync)
                 finally:
-                    self._local.conn = None
+                    self._local.tx = None
         except psycopg.IntegrityError:
             raise
         except _UNAVAILABLE as error:
             raise unavailable(error) from error
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        conn = self._current()
-        if conn is not None:
-            return list(conn.execute(translate(sql), tuple(params)).fetchall())
+        current = self._current()
+        if current is not None:
+            return list(current.execute(sql, params).fetchall())
         try:
             with self.pool.connection() as borrowed:
                 return list(borrowed.execute(translate(sql), tuple(params)).fetchall())
