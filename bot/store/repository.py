@@ -8,7 +8,7 @@ when two processes call it at once; drivers keep that promise with row locks, no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +18,7 @@ from bot.store.records import (
     ActivityDay,
     AnswerWrite,
     CardRow,
+    FirstAttempt,
     LeaderRow,
     Learner,
     LearnerExport,
@@ -70,6 +71,10 @@ class Repository(Protocol):
         ...
     def answered_question_ids(self, workspace_id: str, user_id: str) -> set[str]: ...
     def answer_counts_by_question(self, workspace_id: str, user_id: str) -> list[tuple[str, int, int]]: ...
+    def first_attempts(self, workspace_id: str | None) -> Iterator[FirstAttempt]:
+        """Each learner's first answer to each question (earliest, then lowest id), in one query, for item
+        analysis; ``None`` reads every workspace (an operator's view across the installation)."""
+        ...
 
     # tips
     def seen_tip_ids(self, workspace_id: str, user_id: str) -> set[str]: ...
