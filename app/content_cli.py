@@ -66,6 +66,9 @@ def _content_audit(args: argparse.Namespace) -> int:
     curriculum = _load(args, CoursePolicy.relaxed())
     if curriculum is None:
         return 1
+    if args.workspace and not args.db:
+        print("--workspace picks whose answers the live figures read: give --db too (the database to read them from).", file=sys.stderr)
+        return 1
     report = audit_questions(list(curriculum.questions.values()))
     live = _live_item_stats(args, curriculum) if args.db else None
     if args.db and live is None:

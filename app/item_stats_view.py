@@ -14,7 +14,12 @@ from bot.analysis import ItemStats, ItemStatsReport
 def wide_console() -> Console:
     """A terminal's own width; 160 columns when piped or redirected (rich would assume 80 and fold every row)."""
     console = Console()
-    return console if console.is_terminal else Console(width=160)
+    return console if console.is_terminal else Console(width=160, soft_wrap=True)
+
+
+def _say(console: Console, text: str) -> None:
+    """A sentence as written: names from the database (paths, ids) are not rich markup."""
+    console.print(text, markup=False, highlight=False)
 
 
 def scope(database: str, workspace: str | None) -> str:
@@ -80,31 +85,31 @@ def summary_lines(report: ItemStatsReport) -> list[str]:
 def print_item_stats(report: ItemStatsReport, where: str, console: Console | None = None) -> None:
     console = console or wide_console()
     if not report.first_attempts and not report.outside_course:
-        console.print(f"No answers yet in {where}: nothing to analyse. Figures appear once learners answer quizzes.")
+        _say(console, f"No answers yet in {where}: nothing to analyse. Figures appear once learners answer quizzes.")
         return
-    console.print(f"Item analysis of {where}: {report.learners} learner(s), {report.first_attempts} first attempt(s) "
+    _say(console, f"Item analysis of {where}: {report.learners} learner(s), {report.first_attempts} first attempt(s) "
                   f"at {len(report.answered)} of {len(report.items)} question(s).")
     for line in method_lines(report):
-        console.print(line)
+        _say(console, line)
     if report.answered:
         console.print(items_table("Questions with answers", report.answered))
     for line in summary_lines(report):
-        console.print(line)
+        _say(console, line)
 
 
 def print_live_section(report: ItemStatsReport, where: str, console: Console) -> None:
     """The audit's live figures: only the questions that answers flag, beside the static checks above."""
     console.print()
     if not report.first_attempts:
-        console.print(f"Live answers ({where}): none yet, so no live figures.")
+        _say(console, f"Live answers ({where}): none yet, so no live figures.")
         return
-    console.print(f"Live answers ({where}): {report.learners} learner(s), {report.first_attempts} first attempt(s).")
+    _say(console, f"Live answers ({where}): {report.learners} learner(s), {report.first_attempts} first attempt(s).")
     for line in method_lines(report):
-        console.print(line)
+        _say(console, line)
     if report.flagged:
         console.print(items_table("Questions the live answers flag", report.flagged))
     for line in summary_lines(report):
-        console.print(line)
+        _say(console, line)
 
 
 def live_note(report: ItemStatsReport | None) -> dict[str, str]:
