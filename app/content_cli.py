@@ -184,7 +184,7 @@ def add_content_commands(sub: Any) -> None:
     audit = content_sub.add_parser(
         "audit", help="score test-wise strategies (option length, stem overlap, an options-only classifier) over the question bank",
         description="Does a right answer mean the learner knew it? Scores every guessing strategy over the bank and per track; "
-                    "exits 1 when one beats its limit.",
+                    "exits 1 when one beats its limit. With --db, the live answers' item analysis (see item-stats) is shown beside it.",
         epilog="example: aipm content audit --json | jq .strategies",
     )
     audit.add_argument("--dir", help="content directory (default: ./content)")

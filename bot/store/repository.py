@@ -1,6 +1,7 @@
 """The repository port: what the core's use cases store and read, on any driver.
 
-Every method takes the workspace id: no query crosses workspaces. Every method is atomic on its own (one
+Every method takes the workspace id: no query crosses workspaces (the one exception, ``first_attempts(None)``,
+is the operator's item analysis over a whole installation, never a learner's request). Every method is atomic on its own (one
 transaction); called inside another transaction of the same store on the same thread (the intake's unit of
 work) it joins it as a savepoint. Where a method reads and then writes, its contract says what it guarantees
 when two processes call it at once; drivers keep that promise with row locks, not a global lock.
