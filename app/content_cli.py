@@ -13,7 +13,7 @@ from app.settings import load_settings
 from bot.analysis import ItemStatsReport, item_stats
 from bot.audit import AuditReport, audit_questions
 from bot.content import ContentError, CoursePolicy, Curriculum, load_curriculum
-from bot.store import Store
+from bot.store import Store, StoreUnavailable
 
 
 def _load(args: argparse.Namespace, policy: CoursePolicy | None = None) -> Curriculum | None:
@@ -108,6 +108,9 @@ def _live_item_stats(args: argparse.Namespace, curriculum: Curriculum) -> tuple[
             return None
         attempts = store.repo.first_attempts(args.workspace)
         report = item_stats(list(curriculum.questions.values()), attempts, report_counts_for(store, args.workspace))
+    except StoreUnavailable as error:
+        print(f"Could not read the answers from {url.redacted()}: {error}. Nothing was changed; try again.", file=sys.stderr)
+        return None
     finally:
         store.close()
     return report, url.redacted()

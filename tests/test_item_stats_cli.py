@@ -196,6 +196,8 @@ def test_the_audit_shows_live_figures_only_when_a_database_is_given(capsys: pyte
     assert "Live answers" not in out
     _, out, _ = _run(capsys, "content", "audit", "--dir", str(content), "--advice", "--db", str(db), "--workspace", "T1")
     assert "Test-wise strategies" in out
+    # The key is always the longest option here, so the strategy's items are listed with their live figures.
+    assert "give themselves away to pick-longest: gamma-q-01 (live: 50% right, r +0.71 (6))" in out
     assert "Live answers (" in out
     assert "6 learner(s), 42 first attempt(s)" in out
     assert "Flagged: none." in out
