@@ -1,4 +1,4 @@
-"""``aipm content ...``: validate, count and audit the curriculum from the command line."""
+"""``aipm content ...``: validate, count and audit the curriculum, and analyse its items from live answers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.db_cli import DB_OPTION_HELP, _database, _open
 from app.settings import load_settings
+from bot.analysis import ItemStatsReport, item_stats
 from bot.audit import AuditReport, audit_questions
 from bot.content import ContentError, CoursePolicy, Curriculum, load_curriculum
+from bot.store import Store, StoreUnavailable
 
 
 def _load(args: argparse.Namespace, policy: CoursePolicy | None = None) -> Curriculum | None:
@@ -63,19 +66,79 @@ def _content_audit(args: argparse.Namespace) -> int:
     curriculum = _load(args, CoursePolicy.relaxed())
     if curriculum is None:
         return 1
+    if args.workspace and not args.db:
+        print("--workspace picks whose answers the live figures read: give --db too (the database to read them from).", file=sys.stderr)
+        return 1
     report = audit_questions(list(curriculum.questions.values()))
+    live = _live_item_stats(args, curriculum) if args.db else None
+    if args.db and live is None:
+        return 1
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
+        document = report.as_dict()
+        if live is not None:
+            from app.item_stats_view import json_document
+
+            document["live"] = json_document(live[0], live[1], args.workspace)
+        print(json.dumps(document, indent=2))
     else:
-        _print_audit(report)
+        _print_audit(report, live, args.workspace)
     return 0 if report.ok or args.advice else 1
 
 
-def _print_audit(report: AuditReport) -> None:
+def report_counts_for(store: Store, workspace: str | None) -> dict[str, int]:
+    """Learners' reports per question id, for the ``reports`` column and flag.
+
+    Returns {} until question reports are stored; it is wired to ``store.repo.report_counts(workspace)`` when
+    reports land, and is the one place item analysis reads them.
+    """
+    return {}
+
+
+def _live_item_stats(args: argparse.Namespace, curriculum: Curriculum) -> tuple[ItemStatsReport, str] | None:
+    """Item analysis of ``--db`` (only ``--workspace``'s answers when given) and the database's printable name,
+    or None after saying why not."""
+    url = _database(args)
+    store = _open(url) if url else None
+    if url is None or store is None:
+        return None
+    try:
+        if args.workspace is not None and store.repo.get_workspace(args.workspace) is None:
+            print(f"No workspace {args.workspace!r} in {url.redacted()}: check the id (a Slack team id such as T0123ABCD, "
+                  "a Discord server id, or 'console'), or leave out --workspace to analyse every workspace.", file=sys.stderr)
+            return None
+        attempts = store.repo.first_attempts(args.workspace)
+        report = item_stats(list(curriculum.questions.values()), attempts, report_counts_for(store, args.workspace))
+    except StoreUnavailable as error:
+        print(f"Could not read the answers from {url.redacted()}: {error}. Nothing was changed; try again.", file=sys.stderr)
+        return None
+    finally:
+        store.close()
+    return report, url.redacted()
+
+
+def _content_item_stats(args: argparse.Namespace) -> int:
+    curriculum = _load(args, CoursePolicy.relaxed())
+    live = _live_item_stats(args, curriculum) if curriculum is not None else None
+    if live is None:
+        return 1
+    from app.item_stats_view import json_document, print_item_stats, scope
+
+    report, database = live
+    if args.json:
+        print(json.dumps(json_document(report, database, args.workspace), indent=2))
+    else:
+        print_item_stats(report, scope(database, args.workspace))
+    return 0
+
+
+def _print_audit(report: AuditReport, live: tuple[ItemStatsReport, str] | None = None, workspace: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from app.item_stats_view import live_note, print_live_section, scope, wide_console
+
+    notes = live_note(live[0] if live else None)
+    console = wide_console() if live else Console()
     shown = [s for s in report.strategies if not s.name.startswith("always-")]
     table = Table(title=f"Test-wise strategies over {report.questions} questions (chance {report.chance:.0%})")
     table.add_column("track")
@@ -97,7 +160,7 @@ def _print_audit(report: AuditReport) -> None:
     console.print(table)
     for strategy in shown:
         if strategy.bank > report.chance + 0.05 or strategy.failures:
-            items = ", ".join(item["id"] for item in strategy.worst_items)
+            items = ", ".join(item["id"] + (f" ({notes[item['id']]})" if item["id"] in notes else "") for item in strategy.worst_items)
             console.print(f"Items that give themselves away to {strategy.name}: {items}")
     for kind, found in (("Negative stems", report.negative_stems),
                         ("Options shared verbatim", [f"{o['option']!r} in {', '.join(o['questions'])}" for o in report.shared_options]),
@@ -107,6 +170,8 @@ def _print_audit(report: AuditReport) -> None:
     summary: list[Any] = report.failures or [f"every strategy within its limit ({report.strategies[0].limit_bank:.0%} over the bank, "
                                              f"{report.strategies[0].limit_track:.0%} in a track)"]
     console.print(("[red]FAIL[/red]: " if report.failures else "[green]OK[/green]: ") + "; ".join(summary))
+    if live is not None:
+        print_live_section(live[0], scope(live[1], workspace), console)
 
 
 def add_content_commands(sub: Any) -> None:
@@ -122,10 +187,25 @@ def add_content_commands(sub: Any) -> None:
     audit = content_sub.add_parser(
         "audit", help="score test-wise strategies (option length, stem overlap, an options-only classifier) over the question bank",
         description="Does a right answer mean the learner knew it? Scores every guessing strategy over the bank and per track; "
-                    "exits 1 when one beats its limit.",
+                    "exits 1 when one beats its limit. With --db, the live answers' item analysis (see item-stats) is shown beside it.",
         epilog="example: aipm content audit --json | jq .strategies",
     )
     audit.add_argument("--dir", help="content directory (default: ./content)")
     audit.add_argument("--json", action="store_true", help="machine-readable output")
     audit.add_argument("--advice", action="store_true", help="report only: exit 0 even when a strategy beats its limit")
+    audit.add_argument("--db", help="also show item analysis from this database's answers (SQLite file or database URL)")
+    audit.add_argument("--workspace", metavar="ID", help="with --db: only this workspace's answers")
     audit.set_defaults(func=_content_audit)
+    item = content_sub.add_parser(
+        "item-stats", help="item analysis from live answers: difficulty, discrimination, option shares and flags per question",
+        description="Per question, from each learner's first attempt: how many, the share right (difficulty), the point-biserial "
+                    "against the learner's accuracy on their other first attempts (discrimination), how often each option is "
+                    "chosen, reports, and flags (too easy, too hard, negative discrimination, dead distractors, reported) once "
+                    "the sample is large enough.",
+        epilog="example: aipm content item-stats --db aipm.db --workspace T0123ABCD --json | jq '.questions[] | select(.flags != [])'",
+    )
+    item.add_argument("--dir", help="content directory (default: ./content)")
+    item.add_argument("--db", help=DB_OPTION_HELP)
+    item.add_argument("--workspace", metavar="ID", help="only this workspace's answers (default: every workspace)")
+    item.add_argument("--json", action="store_true", help="machine-readable output")
+    item.set_defaults(func=_content_item_stats)

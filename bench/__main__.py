@@ -65,6 +65,12 @@ def _footprint() -> dict[str, Any]:
     return footprint.run()
 
 
+def _item_stats() -> dict[str, Any]:
+    from bench import item_stats
+
+    return item_stats.run()
+
+
 def _pg_answers() -> dict[str, Any]:
     from bench import pg_answers
 
@@ -95,6 +101,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "fanout": _fanout,
     "due_sweep_query": _sweep_query,
     "footprint": _footprint,
+    "item_stats": _item_stats,
     "pg_answer_throughput": _pg_answers,
     "pg_fanout": _pg_fanout,
     "pg_due_query": _pg_due_query,
@@ -128,6 +135,10 @@ def _rows(name: str, result: dict[str, Any]) -> list[tuple[str, str, str, str, s
             (f"serve start-up to healthy s ({label})", f"{ours['startup_s']}", f"{ref['startup_s']} (empty database)", f"{result['startup_ratio']:.2f}", "< 2 s"),
             (f"serve peak RSS MB ({label})", f"{ours['peak_rss_mb']}", f"{ref['peak_rss_mb']} (empty database)", f"{result['rss_ratio']:.2f}", "< 150 MB"),
         ]
+    if name == "item_stats":
+        return [(f"content item-stats s ({result['learners']:,} learners, {result['answers']:,} answers; "
+                 f"{result['planted_flaws_found']}/{result['planted_flaws']} planted flaws flagged)",
+                 f"{result['ours_s']}", f"{result['reference_s']} (content stats: start-up + course)", f"{result['ratio']:.2f}", result["goal"])]
     if name == "pg_answer_throughput":
         return [(f"PostgreSQL answers/s, {key.replace('_', ' ')}", f"{row['ours_per_s']:.0f}", f"{row['reference_per_s']:.0f} (bare durable inserts)",
                  f"{row['ratio']:.2f}", row["goal"]) for key, row in result.items() if isinstance(row, dict) and "ours_per_s" in row]

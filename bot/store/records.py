@@ -147,3 +147,15 @@ class LearnerExport:
     tz_changes: tuple[TzChange, ...]
     cards: tuple[CardState, ...]
     subscriptions: tuple[Subscription, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAttempt:
+    """A learner's first answer to one question: the only answer item analysis counts, because every later
+    one follows the feedback and the review schedule rather than what the learner knew coming in."""
+
+    workspace_id: str
+    user_id: str
+    question_id: str
+    letter: str
+    correct: bool

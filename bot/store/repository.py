@@ -1,6 +1,7 @@
 """The repository port: what the core's use cases store and read, on any driver.
 
-Every method takes the workspace id: no query crosses workspaces. Every method is atomic on its own (one
+Every method takes the workspace id: no query crosses workspaces (the one exception, ``first_attempts(None)``,
+is the operator's item analysis over a whole installation, never a learner's request). Every method is atomic on its own (one
 transaction); called inside another transaction of the same store on the same thread (the intake's unit of
 work) it joins it as a savepoint. Where a method reads and then writes, its contract says what it guarantees
 when two processes call it at once; drivers keep that promise with row locks, not a global lock.
@@ -8,7 +9,7 @@ when two processes call it at once; drivers keep that promise with row locks, no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +19,7 @@ from bot.store.records import (
     ActivityDay,
     AnswerWrite,
     CardRow,
+    FirstAttempt,
     LeaderRow,
     Learner,
     LearnerExport,
@@ -70,6 +72,10 @@ class Repository(Protocol):
         ...
     def answered_question_ids(self, workspace_id: str, user_id: str) -> set[str]: ...
     def answer_counts_by_question(self, workspace_id: str, user_id: str) -> list[tuple[str, int, int]]: ...
+    def first_attempts(self, workspace_id: str | None) -> Iterator[FirstAttempt]:
+        """Each learner's first answer to each question (earliest, then lowest id), in one query, for item
+        analysis; ``None`` reads every workspace (an operator's view across the installation)."""
+        ...
 
     # tips
     def seen_tip_ids(self, workspace_id: str, user_id: str) -> set[str]: ...

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
+from bot.store.drivers.sql.item_analysis import SqlItemAnalysis
 from bot.store.records import (
     ActivityDay,
     AnswerRow,
@@ -88,7 +89,7 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository:
+class SqlRepository(SqlItemAnalysis):
     """The Repository over any driver's database."""
 
     def __init__(self, db: SqlDatabase) -> None:
