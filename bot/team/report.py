@@ -9,10 +9,11 @@ from bot.learners import workspace_tz
 from bot.messages import Image, Reply
 from bot.progress.leaderboard import week_bounds
 from bot.render.team import LAST_WEEK, THIS_WEEK, alt_text, team_reply
+from bot.team import REPORT_KIND
 from bot.team.figures import TeamFigures, team_figures
 
-REPORT_KIND = "report"
-"""The subscription kind of an admin's weekly team report (to ``dm:<user>``)."""
+__all__ = ["MONDAY", "REPORT_KIND", "REPORT_TIME", "team_report"]
+
 REPORT_TIME = "09:00"
 MONDAY = (0,)
 
