@@ -229,3 +229,22 @@ def test_the_picture_renders_fast_enough_for_chat(chat: Chat) -> None:
         team_card(figures, {})
         fastest = min(fastest, time.perf_counter() - started)
     assert fastest < 0.8  # 1280 x 1920; about 0.3 s on the 2-core development machine, drawn when sent
+
+
+def test_topics_too_small_alone_show_figures_together_once_three_people_are_behind_them(chat: Chat) -> None:
+    """ux has two learners and inference one: neither is shown, but the three people together make one row."""
+    from bot.render.team import team_reply
+    from bot.store.records import TeamAnswers, TeamMember, TeamSnapshot
+
+    members = tuple(TeamMember("UTC", (START.date(),)) for _ in range(3))
+    answers = (TeamAnswers(0, "alpha-q-02", 2, 1), TeamAnswers(1, "alpha-q-02", 1, 1), TeamAnswers(2, "alpha-q-03", 1, 0))
+    deps = chat.service.deps
+    figures = team_figures(TeamSnapshot(members, (3, 0), answers, ()), deps.content, deps.reviews.retrievability, START, START.date())
+    assert figures.topics == ()
+    assert figures.other_topics is not None
+    assert (figures.other_topics.learners, figures.other_topics.merged, figures.other_topics.answered) == (3, 2, 4)
+    text = team_reply(figures, {"alpha": "Alpha basics"}, None).text
+    assert f"• {OTHER_TOPICS}: no reviews yet · 50% right · 3 learners" in text
+    assert "UX" not in text
+    assert "Inference" not in text
+    assert "• Alpha basics: 50% right of 4 answers · 3 learners" in text
