@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.messages import Reply
+from bot.render.team import team_reply
 from bot.store.drivers.sqlite import SqliteRepository
+from bot.store.records import TeamAnswers, TeamMember, TeamSnapshot
 from bot.team.card import team_card
 from bot.team.figures import MIN_LEARNERS, team_figures
 from bot.team.report import team_report
@@ -233,9 +235,6 @@ def test_the_picture_renders_fast_enough_for_chat(chat: Chat) -> None:
 
 def test_topics_too_small_alone_show_figures_together_once_three_people_are_behind_them(chat: Chat) -> None:
     """ux has two learners and inference one: neither is shown, but the three people together make one row."""
-    from bot.render.team import team_reply
-    from bot.store.records import TeamAnswers, TeamMember, TeamSnapshot
-
     members = tuple(TeamMember("UTC", (START.date(),)) for _ in range(3))
     answers = (TeamAnswers(0, "alpha-q-02", 2, 1), TeamAnswers(1, "alpha-q-02", 1, 1), TeamAnswers(2, "alpha-q-03", 1, 0))
     deps = chat.service.deps
