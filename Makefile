@@ -37,6 +37,7 @@ soak: $(STAMP)
 
 card: $(STAMP)
 	$(BIN)/python -m app.demo_card docs/progress-card.png
+	$(BIN)/python -m app.demo_team docs/team-report.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -219,7 +219,7 @@ class Dispatcher:
         notice = posts.admin_notice(sub.channel_id, sub.kind, error)
         delivered = False
         admin = sub.created_by
-        if admin and not (sub.kind == "dm" and sub.user_id == admin):
+        if admin and not (sub.kind in ("dm", "report") and sub.user_id == admin):
             where = Destination(sub.workspace_id, sub.platform, f"dm:{admin}", "dm", admin)
             try:
                 async with self._slot(where):

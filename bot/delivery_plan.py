@@ -29,6 +29,7 @@ from bot.schedule import next_occurrence, parse_days_field
 from bot.store.delivery_store import Claim, DeliveryStore, DueTimer, OutboxDraft, OutboxStatus, PostKind, TimerSeed, TipView
 from bot.store.records import QuizInstance, Subscription
 from bot.streaks import local_date
+from bot.team.report import REPORT_KIND, team_report
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,9 @@ def outbox_key(kind: PostKind, subscription_id: int, day: date) -> str:
 
 
 def destination_of(sub: Subscription) -> Destination:
-    return Destination(workspace_id=sub.workspace_id, platform=sub.platform, channel_id=sub.channel_id, kind=sub.kind, user_id=sub.user_id)
+    """A weekly team report (kind ``report``) goes to its admin's DMs like a learner's daily DM."""
+    kind = "dm" if sub.kind == REPORT_KIND else sub.kind
+    return Destination(workspace_id=sub.workspace_id, platform=sub.platform, channel_id=sub.channel_id, kind=kind, user_id=sub.user_id)
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,14 @@ class Planner:
         assert sub.id is not None
         assert sub.next_due_at is not None
         occurrences = occurrences_until(sub.next_due_at, now, sub.local_time, sub.tz, parse_days_field(sub.days), self.config.missed_rows)
-        post_at, drafts = self._split(sub, "daily", occurrences, now)
+        report = sub.kind == REPORT_KIND
+        post_at, drafts = self._split(sub, "report" if report else "daily", occurrences, now)
         claim = Claim(subscription_id=sub.id, expected_due=sub.next_due_at, next_due=occurrences.next_due, drafts=drafts)
+        if report:  # the weekly team report: no quiz, no recap or nudge timers
+            if post_at is None:
+                return claim
+            payload = reply_to_json(team_report(self.deps, sub.workspace_id, finished_week=True))
+            return replace(claim, drafts=(*claim.drafts, self._draft(sub, "report", post_at, "pending", payload=payload)))
         if post_at is not None:
             claim = self._with_daily_post(claim, sub, post_at, now)
         return replace(claim, seeds=self._seeds(sub, now))

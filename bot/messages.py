@@ -123,7 +123,7 @@ class PostFacts:
 
 ReplyKind = Literal[
     "help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track",
-    "settings", "subscribe", "unsubscribe", "forget", "export", "error", "info", "home", "delivery",
+    "settings", "subscribe", "unsubscribe", "forget", "export", "team", "error", "info", "home", "delivery",
 ]
 
 

@@ -42,3 +42,9 @@ class ReviewScheduler:
             due_at=updated.due.astimezone(UTC),
             stability=updated.stability,
         )
+
+    def retrievability(self, state_json: str, at: datetime) -> float:
+        """FSRS's probability that the learner would recall this card at ``at`` (0 to 1), from its stored state."""
+        if at.tzinfo is None:
+            raise ValueError("review times must be timezone-aware")
+        return float(self._scheduler.get_card_retrievability(Card.from_dict(json.loads(state_json)), at.astimezone(UTC)))

@@ -2,8 +2,8 @@
 
 It parses, makes sure the asker has a learner record, applies the command table's admin rule, runs the use
 case registered for the command (``bot.dispatch``) and turns failures into sentences. The use cases live in
-``bot.learning``, ``bot.progress``, ``bot.settings``, ``bot.subscriptions``, ``bot.privacy``, ``bot.export`` and
-``bot.guide``.
+``bot.learning``, ``bot.progress``, ``bot.settings``, ``bot.subscriptions``, ``bot.privacy``, ``bot.export``,
+``bot.team`` and ``bot.guide``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from bot.render.learning import BAD_ANSWER_BUTTON, parse_answer_value
 from bot.reviews import ReviewScheduler
 from bot.store.records import Learner
 from bot.store.repository import Repository, StoreUnavailable
+from bot.team import use_case as team_use_case  # noqa: F401
 
 log = logging.getLogger(__name__)
 

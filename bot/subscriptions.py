@@ -16,6 +16,7 @@ from bot.messages import Reply, error_reply
 from bot.render.settings import no_such_track, subscribed, unsubscribed
 from bot.schedule import describe_days, format_days_field, next_occurrence, parse_days_field
 from bot.store.records import Learner, Subscription
+from bot.team import REPORT_KIND
 from bot.timezones import resolve_zone
 
 
@@ -33,7 +34,11 @@ def resubscribe(deps: Deps, sub: Subscription, *, track: str | None = None, tz: 
 
 
 def follow_learner(deps: Deps, learner: Learner, *, track: str | None = None, tz: str | None = None, local_time: str | None = None) -> None:
-    """A learner's daily DM follows their own settings: a new zone or time reschedules it, a new track switches it."""
+    """A learner's daily DM follows their own settings: a new zone or time reschedules it, a new track switches it.
+    An admin's weekly team report follows their zone (it keeps its Monday 09:00)."""
+    report = deps.repo.get_subscription(learner.workspace_id, f"dm:{learner.user_id}", REPORT_KIND)
+    if tz is not None and report is not None and report.active and report.tz != tz:
+        resubscribe(deps, report, tz=tz)
     dm = deps.repo.get_subscription(learner.workspace_id, f"dm:{learner.user_id}", "dm")
     if dm is None or not dm.active or (track is not None and tz is None and local_time is None and dm.track == track):
         return

@@ -13,6 +13,7 @@ from bot.commands.types import (
     ForgetMe,
     Help,
     Leaderboard,
+    SetAdminReport,
     SetDailyTime,
     SetNudges,
     SetTimeZone,
@@ -107,3 +108,9 @@ def forget_confirmation(said: str, args: list[str]) -> ForgetMe:
     if len(args) == 1 and args[0].lower() == "confirm":
         return ForgetMe(True)
     raise CommandError("Send `forget-me` and I will ask you to confirm.")
+
+
+def admin_report(said: str, args: list[str]) -> SetAdminReport:
+    if len(args) != 1 or args[0].lower() not in ("on", "off"):
+        raise CommandError("Use `admin report on` for the team report by DM every Monday, or `admin report off` to stop it.")
+    return SetAdminReport(args[0].lower() == "on")

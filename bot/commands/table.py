@@ -21,6 +21,7 @@ from bot.commands.types import (
     Leaderboard,
     Quiz,
     Review,
+    SetAdminReport,
     SetDailyTime,
     SetNudges,
     SetTimeZone,
@@ -29,6 +30,7 @@ from bot.commands.types import (
     Stats,
     Streak,
     Subscribe,
+    TeamReport,
     Tip,
     Tracks,
     Unsubscribe,
@@ -221,7 +223,16 @@ COMMAND_TABLE = CommandTable([
         "unsubscribe", "unsubscribe", "Stop the daily post here.", Unsubscribe, admin="admins outside DMs",
         refusal="Only workspace admins can unsubscribe a channel. Nothing changed.",
     ),
+    CommandSpec(
+        "team", "team", "Admins: how the team is learning and which topics it is forgetting (nobody singled out).", TeamReport,
+        admin="admins", refusal="Only workspace admins can see the team report. Nothing changed; `stats` shows your own progress.",
+    ),
     CommandSpec("admin", "admin", "Admins: the commands for looking after the bot here.", AdminHelp, parse=admin_words),
+    CommandSpec(
+        "admin report", "admin report on|off", "The team report by DM every Monday, to you.", SetAdminReport, parse=read.admin_report,
+        options=(Option("state", "The weekly team report by DM on or off", "choice", (("on", "on"), ("off", "off"))),),
+        admin="admins", refusal="Only workspace admins can get the weekly team report. Nothing changed.",
+    ),
     CommandSpec(
         "export", "export", "Everything I hold about you here, as a file only you get (with an FSRS review log).", Export,
         quiet_aliases=("takeout", "my-data"),

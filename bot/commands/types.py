@@ -110,6 +110,18 @@ class Export:
 
 
 @dataclass(frozen=True)
+class TeamReport:
+    """``team``: admins see the team's activity, streaks, accuracy and what it is forgetting, with nobody singled out."""
+
+
+@dataclass(frozen=True)
+class SetAdminReport:
+    """``admin report on|off``: the team report by DM every Monday, for the admin who asks."""
+
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class ForgetMe:
     confirmed: bool = False
 
@@ -133,7 +145,7 @@ class Confirm:
 
 Command = (
     Help | AdminHelp | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
-    | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | ForgetMe
-    | Greet | Confirm
+    | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | TeamReport | SetAdminReport
+    | ForgetMe | Greet | Confirm
 )
 

@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 from bot.ports import Destination
 from bot.store.records import QuizInstance, Subscription
 
-PostKind = Literal["daily", "recap", "nudge"]
+PostKind = Literal["daily", "recap", "nudge", "report"]
 OutboxStatus = Literal["pending", "sending", "sent", "skipped", "failed"]
 AttemptGate = Literal["ok", "lease_lost", "inactive", "closed"]
 

@@ -159,3 +159,45 @@ class FirstAttempt:
     question_id: str
     letter: str
     correct: bool
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One learner as the team report sees them: no name or id, only what a streak needs (their zone, their
+    active days and the zone moves that excuse a day). ``TeamSnapshot.members`` numbers them by position."""
+
+    tz: str
+    days: tuple[date, ...]
+    tz_changes: tuple[TzChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamAnswers:
+    """How often member number ``member`` answered one question, and how often rightly."""
+
+    member: int
+    question_id: str
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class TeamCard:
+    """One member's FSRS card for one question, as the scheduler stored it."""
+
+    member: int
+    question_id: str
+    state_json: str
+
+
+@dataclass(frozen=True)
+class TeamSnapshot:
+    """A workspace's learning in one read, for figures about the team: learners are numbers, never names or ids.
+
+    ``members`` are the learners who have answered at least once; ``active_by_week`` counts the learners who
+    answered in each of the windows asked for."""
+
+    members: tuple[TeamMember, ...]
+    active_by_week: tuple[int, ...]
+    answers: tuple[TeamAnswers, ...]
+    cards: tuple[TeamCard, ...]

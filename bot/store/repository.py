@@ -9,7 +9,7 @@ when two processes call it at once; drivers keep that promise with row locks, no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from bot.store.records import (
     LearnerExport,
     QuizInstance,
     Subscription,
+    TeamSnapshot,
     TzChange,
     Workspace,
 )
@@ -59,6 +60,10 @@ class Repository(Protocol):
         """Every row ``delete_learner`` would remove, read as one consistent snapshot; None without a learner."""
         ...
     def list_learners(self, workspace_id: str) -> list[Learner]: ...
+    def team_snapshot(self, workspace_id: str, weeks: Sequence[tuple[datetime, datetime]]) -> TeamSnapshot:
+        """The workspace's learners who have answered (as numbers, never ids or names), how many answered in each
+        ``(since, until)`` window, their answer counts per question and their FSRS cards."""
+        ...
 
     # quizzes and answers
     def create_quiz_instance(self, instance: QuizInstance) -> None: ...

@@ -60,6 +60,11 @@ CASES: list[tuple[str, dict[str, str] | None, dict[str, Any], str, tuple[Callabl
     ),
     ("unsubscribe", None, ADMIN, "There was no daily post here to stop.", None),
     ("admin help", None, ADMIN, "dmin commands", None),
+    ("team", None, ADMIN, "Too few learners for a team report yet", None),
+    (
+        "admin report", {"state": "on"}, ADMIN, "team report comes to you by direct message every Monday",
+        (lambda w: bool(w.repo.get_subscription(WS, f"dm:{ME}", "report")), True),
+    ),
     ("export", None, {}, "Your data export", None),
     ("forget-me", None, {}, "This deletes your answers", (lambda w: w.count("learners"), 1)),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
 from bot.store.drivers.sql.item_analysis import SqlItemAnalysis
+from bot.store.drivers.sql.team import TeamQueries
 from bot.store.records import (
     ActivityDay,
     AnswerRow,
@@ -89,7 +90,7 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository(SqlItemAnalysis):
+class SqlRepository(SqlItemAnalysis, TeamQueries):
     """The Repository over any driver's database."""
 
     def __init__(self, db: SqlDatabase) -> None:
@@ -195,7 +196,7 @@ class SqlRepository(SqlItemAnalysis):
                 )
                 removed += cursor.rowcount
             cursor = conn.execute(
-                "DELETE FROM subscriptions WHERE workspace_id = ? AND kind = 'dm' AND user_id = ?", (workspace_id, user_id)
+                "DELETE FROM subscriptions WHERE workspace_id = ? AND kind IN ('dm', 'report') AND user_id = ?", (workspace_id, user_id)
             )
             removed += cursor.rowcount
         return removed
@@ -225,7 +226,7 @@ class SqlRepository(SqlItemAnalysis):
                    WHERE workspace_id = ? AND user_id = ? ORDER BY question_id""", key,
             )
             subscriptions = self.db.query(
-                "SELECT * FROM subscriptions WHERE workspace_id = ? AND kind = 'dm' AND user_id = ? ORDER BY id", key,
+                "SELECT * FROM subscriptions WHERE workspace_id = ? AND kind IN ('dm', 'report') AND user_id = ? ORDER BY id", key,
             )
             return LearnerExport(
                 learner=learner,
