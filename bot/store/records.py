@@ -27,6 +27,8 @@ class Learner:
     nudges: bool
     created_at: datetime
     last_seen_at: datetime
+    desired_retention: float = 0.9
+    """The recall probability FSRS schedules this learner's reviews for (``settings retention``)."""
 
 
 @dataclass(frozen=True)
@@ -147,3 +149,29 @@ class LearnerExport:
     tz_changes: tuple[TzChange, ...]
     cards: tuple[CardState, ...]
     subscriptions: tuple[Subscription, ...]
+
+
+@dataclass(frozen=True)
+class FittedParameters:
+    """FSRS parameters fitted to one workspace's review log by ``aipm reviews optimize``."""
+
+    parameters: tuple[float, ...]
+    reviews: int
+    """How many reviews the fit counted (repeat answers at least a day after the previous one)."""
+    fitted_at: datetime
+
+
+@dataclass(frozen=True)
+class LearnerAnswers:
+    """One learner's answers in a workspace, oldest first: their review log, as ``export`` writes it."""
+
+    user_id: str
+    answers: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class CardKey:
+    """One review card: a learner's card for one question."""
+
+    user_id: str
+    question_id: str
