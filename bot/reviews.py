@@ -42,6 +42,11 @@ def scheduler_for(parameters: tuple[float, ...], retention: float) -> Scheduler:
     return Scheduler(parameters=parameters, desired_retention=retention, learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
+def check_parameters(parameters: Sequence[float]) -> None:
+    """Raise ValueError, naming each bad one, unless fsrs accepts all 21 parameters."""
+    scheduler_for(tuple(float(p) for p in parameters), DEFAULT_RETENTION)
+
+
 class ReviewScheduler:
     def __init__(self, desired_retention: float = DEFAULT_RETENTION) -> None:
         self.default_retention = desired_retention

@@ -25,6 +25,7 @@ from bot.commands.types import (
     Review,
     SetDailyTime,
     SetNudges,
+    SetRetention,
     SetTimeZone,
     SetWorkspaceTimeZone,
     ShowSettings,
@@ -42,7 +43,7 @@ from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_
 __all__ = [
     "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminHelp", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
     "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "Review",
-    "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
+    "SetDailyTime", "SetNudges", "SetRetention", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
     "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
     "parse_days", "parse_hhmm", "resolve_track", "suggest",
 ]
