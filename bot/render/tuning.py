@@ -22,7 +22,7 @@ def unknown_workspace(report: OptimizeReport, where: str) -> str:
 def too_few_reviews(report: OptimizeReport) -> str:
     return (
         f"Workspace {report.workspace_id} has {report.reviews} review{'s' if report.reviews != 1 else ''} the optimizer can learn from "
-        f"(answers to a question a day or more after the previous answer, out of {_count(report.answers, "answer")}). It needs {MIN_REVIEWS}: "
+        f"(answers to a question a day or more after the previous answer, out of {_count(report.answers, 'answer')}). It needs {MIN_REVIEWS}: "
         f"{report.needed} more. Nothing changed: its reviews keep FSRS's default parameters."
     )
 
@@ -35,7 +35,7 @@ def fitted(report: OptimizeReport) -> str:
     assert report.fitted is not None
     parameters = ", ".join(f"{p:.4f}" for p in report.fitted.parameters)
     return (
-        f"Fitted FSRS to workspace {report.workspace_id}'s {report.reviews} reviews ({_count(report.answers, "answer")}) and stored the parameters; "
+        f"Fitted FSRS to workspace {report.workspace_id}'s {report.reviews} reviews ({_count(report.answers, 'answer')}) and stored the parameters; "
         f"its answers are scheduled with them from now on.\n"
         f"Rescheduled {report.cards} card{'s' if report.cards != 1 else ''} in {report.batches} "
         f"transaction{'s' if report.batches != 1 else ''}, each with its learner's desired retention.\n"
