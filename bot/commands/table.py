@@ -203,7 +203,7 @@ COMMAND_TABLE = CommandTable([
     ),
     CommandSpec(
         "settings retention", "settings retention <0.80-0.97>",
-        "How likely you want to still know a question when its review comes back (default 0.90; lower means fewer reviews).",
+        "How likely you want to still know a question when its review comes back (default 0.90).",
         SetRetention, quiet_aliases=("desired-retention",), parse=read.retention,
         options=(Option("target", "Between 0.80 and 0.97, as 0.85 or 85%"),),
     ),
