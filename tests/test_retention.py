@@ -11,6 +11,7 @@ from bot.commands import CommandError, parse_retention
 from bot.reviews import FSRS_DEFAULTS, ReviewScheduler
 from bot.store.records import FittedParameters
 from tests.conftest import START, Chat
+from tests.test_export import exported
 from tests.test_service import correct_letter
 
 FITTED = (*FSRS_DEFAULTS[:2], 6.0, *FSRS_DEFAULTS[3:])  # a "Good" first answer is remembered for 6 days, not 2.3
@@ -110,3 +111,13 @@ def test_forget_me_deletes_the_setting_with_the_learner(chat: Chat) -> None:
 
     assert "Desired retention: **0.90 (90%)** (the default)" in chat.send("settings").text
     assert retention(chat) == 0.9
+
+
+def test_export_holds_the_retention_and_the_workspaces_fitted_parameters(chat: Chat) -> None:
+    chat.send("settings retention 0.93")
+    chat.service.repo.set_fsrs_parameters("T1", FittedParameters(FITTED, 700, START))
+
+    doc = exported(chat.send("export")).document
+
+    assert doc["settings"]["desired_retention"] == 0.93
+    assert doc["workspace"]["fsrs_parameters"] == {"parameters": list(FITTED), "fitted_to_reviews": 700, "fitted_at": "2026-03-02T12:00:00Z"}
