@@ -4,6 +4,7 @@ review log, its cards in keyset pages, and rescheduling under the learners' lock
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -109,3 +110,28 @@ def test_rescheduling_rewrites_state_and_due_from_each_cards_own_answers_and_its
         ("U1", {"replayed": 2}, int((START + 20 * DAY).timestamp()), 2),
         ("U2", {"replayed": 1}, int((START + 10 * DAY).timestamp()), 1),
     ]
+
+
+def test_an_answer_arriving_during_a_batch_is_scheduled_from_the_rescheduled_card_and_kept(any_store: Store) -> None:
+    """The batch holds the learner's lock: the answer waits, then folds into the rewritten card, never under it."""
+    add_learner(any_store, "U1")
+    _answered(any_store, "U1", "q-a", days=(0,))
+    late = CountingSchedule()
+    started = threading.Event()
+    worker: list[threading.Thread] = []
+
+    def reschedule(retention: float, answers: Sequence[AnswerRow]) -> ScheduledCard:
+        thread = threading.Thread(
+            target=lambda: (started.set(), any_store.repo.record_answer(answer("late", "U1", WS, "q-a", at=START + DAY), late)),
+        )
+        worker.append(thread)
+        thread.start()
+        assert started.wait(10)
+        return ScheduledCard(json.dumps({"answers": 40}), START + 9 * DAY, None)
+
+    assert any_store.repo.reschedule_cards(WS, [CardKey("U1", "q-a")], reschedule) == 1
+    worker[0].join(10)
+
+    assert late.seen == [json.dumps({"answers": 40})], "the answer must see the rescheduled card, not the one before it"
+    [row] = query(any_store, "SELECT state, reps FROM cards WHERE workspace_id = ?", (WS,))
+    assert (json.loads(row[0]), row[1]) == ({"answers": 41}, 2)
