@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.db_cli import DB_OPTION_HELP, _database, _open
+from bot.store import StoreUnavailable
 
 CommandFactory = Callable[[Any, str, str, str, str], argparse.ArgumentParser]
 
@@ -25,6 +26,9 @@ def _optimize(args: argparse.Namespace) -> int:
     try:
         report = optimize_workspace(store.repo, SystemClock(), ReviewScheduler(), args.workspace,
                                     progress=lambda cards: print(words.rescheduled_so_far(cards), flush=True))
+    except StoreUnavailable as error:
+        print(words.stopped(str(error)), file=sys.stderr)
+        return 1
     finally:
         store.close()
     if report.outcome == "unknown workspace":

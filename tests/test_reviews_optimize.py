@@ -13,6 +13,7 @@ from bot.clock import FixedClock
 from bot.export.revlog import card_id, revlog
 from bot.render import tuning as words
 from bot.reviews import FSRS_DEFAULTS, ReviewScheduler
+from bot.store import StoreUnavailable
 from bot.store.drivers.sqlite import SqliteRepository
 from bot.store.records import AnswerRow, LearnerAnswers
 from bot.tuning import optimize
@@ -161,3 +162,29 @@ def test_the_real_optimizer_fits_a_workspace(repo: SqliteRepository) -> None:
     assert report.cards == 180
     user, card = cards(repo)[0]
     assert card.state_json == replayed(repo, user, card.question_id, 0.9, report.fitted.parameters)
+
+
+def test_a_run_stopped_half_way_keeps_its_batches_and_a_second_run_finishes(repo: SqliteRepository, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_workspace(repo, START, learners=12, questions=15, answers_each=4)
+    before = {(u, c.question_id): c.state_json for u, c in cards(repo)}
+    real = repo.reschedule_cards
+    calls: list[int] = []
+
+    def fails_on_the_second_batch(*args: object) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise StoreUnavailable("disk full")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo, "reschedule_cards", fails_on_the_second_batch)
+    with pytest.raises(StoreUnavailable):
+        run(repo, fit=lambda logs: GIVEN, batch=100)
+    changed = [key for u, c in cards(repo) if before[key := (u, c.question_id)] != c.state_json]
+    assert 0 < len(changed) <= 100, "the first batch is committed, the second is not"
+    monkeypatch.setattr(repo, "reschedule_cards", real)
+
+    report = run(repo, fit=lambda logs: GIVEN, batch=100)
+
+    assert (report.cards, report.batches) == (180, 2)
+    assert all(c.state_json == replayed(repo, u, c.question_id, 0.9, GIVEN) for u, c in cards(repo))
+    assert "run the command again to finish" in words.stopped("disk full")

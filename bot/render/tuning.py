@@ -43,6 +43,11 @@ def fitted(report: OptimizeReport) -> str:
     )
 
 
+def stopped(error: str) -> str:
+    """Each batch committed on its own: what is done stays done, and a second run redoes the rest (replaying is idempotent)."""
+    return f"The database stopped answering ({error}). Batches already rescheduled are kept; run the command again to finish."
+
+
 def rescheduled_so_far(cards: int) -> str:
     return f"  rescheduled {cards} cards..."
 
