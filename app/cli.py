@@ -11,6 +11,7 @@ from typing import Any
 
 from app.content_cli import add_content_commands
 from app.db_cli import add_db_commands
+from app.reviews_cli import add_reviews_commands
 from app.settings import load_settings
 from bot.content import ContentError
 
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     deliver.set_defaults(func=_deliver_due)
 
     add_db_commands(sub, _command)
+    add_reviews_commands(sub, _command)
 
     discord_cmd = _command(sub, "discord", "Discord helpers", "Helpers for setting up the Discord bot.", "aipm discord invite-url")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="<discord-command>")

@@ -20,7 +20,7 @@ DEFAULT_TZ = "UTC"
 DEFAULT_DAILY_TIME = "09:00"
 TOUCH_EVERY = timedelta(minutes=5)
 
-LearnerField = Literal["track", "daily_time", "nudges"]
+LearnerField = Literal["track", "daily_time", "nudges", "desired_retention"]
 """The learner fields a use case may set directly (time zones go through ``set_learner_tz``, which logs the change)."""
 
 
@@ -87,6 +87,8 @@ def workspace_tz(deps: Deps, workspace_id: str) -> str:
 def set_learner_field(deps: Deps, learner: Learner, field: Literal["track", "daily_time"], value: str) -> None: ...
 @overload
 def set_learner_field(deps: Deps, learner: Learner, field: Literal["nudges"], value: bool) -> None: ...
-def set_learner_field(deps: Deps, learner: Learner, field: LearnerField, value: str | bool) -> None:
+@overload
+def set_learner_field(deps: Deps, learner: Learner, field: Literal["desired_retention"], value: float) -> None: ...
+def set_learner_field(deps: Deps, learner: Learner, field: LearnerField, value: str | bool | float) -> None:
     """The one way use cases write a learner field, so a misspelt field is a type error, not a run-time one."""
     deps.repo.set_learner_field(learner.workspace_id, learner.user_id, field, value)

@@ -9,7 +9,7 @@ from bot.deps import Asker, Deps
 from bot.dispatch import handles
 from bot.learners import set_learner_field
 from bot.messages import Reply
-from bot.render.settings import DailyDm, daily_time_set, nudges_set, settings_reply, tz_set, workspace_tz_set
+from bot.render.settings import DailyDm, Scheduling, daily_time_set, nudges_set, retention_set, settings_reply, tz_set, workspace_tz_set
 from bot.schedule import describe_days, parse_days_field
 from bot.subscriptions import follow_learner, zone_or_error
 from bot.timezones import zone_note
@@ -23,9 +23,11 @@ def show_settings(deps: Deps, asker: Asker, command: cmd.ShowSettings) -> Reply:
     daily_dm = (
         DailyDm(dm.local_time, dm.tz, describe_days(parse_days_field(dm.days)), deps.content.track_title(dm.track)) if dm and dm.active else None
     )
+    fitted = deps.repo.get_fsrs_parameters(ctx.workspace_id)
+    scheduling = Scheduling(learner.desired_retention, fitted.reviews if fitted else None, fitted.fitted_at if fitted else None)
     return settings_reply(
         learner.tz, learner.tz_source, deps.content.track_title(learner.track), learner.track, learner.daily_time, learner.nudges,
-        daily_dm, workspace.default_tz if workspace else None,
+        daily_dm, workspace.default_tz if workspace else None, scheduling,
     )
 
 
@@ -51,6 +53,13 @@ def set_daily_time(deps: Deps, asker: Asker, command: cmd.SetDailyTime) -> Reply
 def set_nudges(deps: Deps, asker: Asker, command: cmd.SetNudges) -> Reply:
     set_learner_field(deps, asker.learner, "nudges", command.enabled)
     return nudges_set(command.enabled)
+
+
+@handles(cmd.SetRetention)
+def set_retention(deps: Deps, asker: Asker, command: cmd.SetRetention) -> Reply:
+    """The parser already refused anything outside 0.80-0.97; cards keep their due times until answered again."""
+    set_learner_field(deps, asker.learner, "desired_retention", command.retention)
+    return retention_set(command.retention)
 
 
 @handles(cmd.SetWorkspaceTimeZone)

@@ -43,6 +43,7 @@ def test_the_export_holds_answers_tips_streak_settings_and_zone_changes(chat: Ch
     chat.send("tip")
     chat.send("settings tz Europe/Berlin")
     chat.send("settings time 07:30")
+    chat.send("settings retention 85%")
     dm = Chat(chat.service, replace(chat.ctx, channel_id="D1", is_dm=True))
     assert dm.send("subscribe").kind == "subscribe"
     question = miss_then_review_right(chat, clock)
@@ -54,7 +55,9 @@ def test_the_export_holds_answers_tips_streak_settings_and_zone_changes(chat: Ch
     doc = opened.document
     assert (doc["format"], doc["version"], doc["workspace"]["id"]) == ("aipm-companion learner export", 1, "T1")
     assert doc["learner"]["user_id"] == "U1"
-    assert doc["settings"] == {"time_zone": "Europe/Berlin", "time_zone_source": "user", "track": "path", "daily_time": "07:30", "nudges": True}
+    assert doc["settings"] == {"time_zone": "Europe/Berlin", "time_zone_source": "user", "track": "path", "daily_time": "07:30", "nudges": True,
+                               "desired_retention": 0.85}
+    assert doc["workspace"]["fsrs_parameters"] is None  # FSRS's defaults until `aipm reviews optimize` fits them
     assert [(c["from"], c["to"]) for c in doc["time_zone_changes"]] == [("UTC", "Europe/Berlin")]
     assert [t["tip_id"] for t in doc["tips_seen"]] == [chat.service.repo.last_tip_id("T1", "U1")]
     assert doc["tips_seen"][0]["title"]

@@ -26,6 +26,7 @@ from bot.commands.types import (
     SetAdminReport,
     SetDailyTime,
     SetNudges,
+    SetRetention,
     SetTimeZone,
     SetWorkspaceTimeZone,
     ShowSettings,
@@ -39,12 +40,13 @@ from bot.commands.types import (
     Weekday,
 )
 from bot.commands.typos import close_enough, edit_distance, suggest
-from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, resolve_track
+from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, parse_retention, resolve_track
 
 __all__ = [
     "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminHelp", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
     "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "Review",
-    "SetAdminReport", "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "TeamReport", "Tip", "Tracks",
+    "SetAdminReport", "SetDailyTime", "SetNudges", "SetRetention", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak",
+    "Subscribe", "TeamReport", "Tip", "Tracks",
     "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
-    "parse_days", "parse_hhmm", "resolve_track", "suggest",
+    "parse_days", "parse_hhmm", "parse_retention", "resolve_track", "suggest",
 ]

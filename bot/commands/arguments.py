@@ -16,12 +16,13 @@ from bot.commands.types import (
     SetAdminReport,
     SetDailyTime,
     SetNudges,
+    SetRetention,
     SetTimeZone,
     SetWorkspaceTimeZone,
     Subscribe,
     Weekday,
 )
-from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm
+from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, parse_retention
 
 _LETTER = re.compile(r"^[A-Ea-e]$")
 _ANY_LETTER = re.compile(r"^[A-Za-z]$")
@@ -77,6 +78,12 @@ def nudges(said: str, args: list[str]) -> SetNudges:
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
         raise CommandError("Use `settings nudges on` or `settings nudges off`.")
     return SetNudges(args[0].lower() == "on")
+
+
+def retention(said: str, args: list[str]) -> SetRetention:
+    if len(args) != 1:
+        raise CommandError("Tell me one desired retention between 0.80 and 0.97, for example `settings retention 0.85` or `settings retention 85%`.")
+    return SetRetention(parse_retention(args[0]))
 
 
 def subscription(said: str, args: list[str]) -> Subscribe:

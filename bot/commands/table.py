@@ -24,6 +24,7 @@ from bot.commands.types import (
     SetAdminReport,
     SetDailyTime,
     SetNudges,
+    SetRetention,
     SetTimeZone,
     SetWorkspaceTimeZone,
     ShowSettings,
@@ -201,6 +202,12 @@ COMMAND_TABLE = CommandTable([
         "settings nudges", "settings nudges on|off", "Evening reminders when your streak is at risk.", SetNudges,
         quiet_aliases=("nudge", "reminders"), parse=read.nudges,
         options=(Option("state", "Evening reminders on or off", "choice", (("on", "on"), ("off", "off"))),),
+    ),
+    CommandSpec(
+        "settings retention", "settings retention <0.80-0.97>",
+        "How likely you want to still know a question when its review comes back (default 0.90).",
+        SetRetention, quiet_aliases=("desired-retention",), parse=read.retention,
+        options=(Option("target", "Between 0.80 and 0.97, as 0.85 or 85%"),),
     ),
     CommandSpec(
         "settings workspace-tz", "settings workspace-tz <Area/City>", "Admins: the default time zone here.", SetWorkspaceTimeZone,

@@ -87,6 +87,13 @@ class SetNudges:
 
 
 @dataclass(frozen=True)
+class SetRetention:
+    """``settings retention 0.85``: how likely the learner wants to still know a review when it comes back."""
+
+    retention: float
+
+
+@dataclass(frozen=True)
 class SetWorkspaceTimeZone:
     tz: str
 
@@ -145,7 +152,7 @@ class Confirm:
 
 Command = (
     Help | AdminHelp | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
-    | SetTimeZone | SetDailyTime | SetNudges | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | TeamReport | SetAdminReport
-    | ForgetMe | Greet | Confirm
+    | SetTimeZone | SetDailyTime | SetNudges | SetRetention | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | TeamReport
+    | SetAdminReport | ForgetMe | Greet | Confirm
 )
 

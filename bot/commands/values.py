@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from bot.commands.types import DAY_NAMES, EVERY_DAY, WEEKDAYS, Weekday
 from bot.commands.typos import suggest
@@ -80,3 +81,38 @@ def parse_days(text: str) -> tuple[Weekday, ...] | None:
 def looks_like_tz(token: str) -> bool:
     return "/" in token or token.upper() in ("UTC", "GMT")
 
+
+
+# A fraction (0.85, .85, 0,85) or a percentage (85%, 87.5%); [0-9] again, so other scripts' digits are refused.
+_RETENTION = re.compile(r"^([0-9]*[.,]?[0-9]+)(%?)$")
+RETENTION_RANGE = (Decimal("0.80"), Decimal("0.97"))
+_RANGE_WORDS = "between 0.80 and 0.97, such as `0.85` or `85%`"
+
+
+def parse_retention(text: str) -> float:
+    """``0.85`` or ``85%`` as 0.85; raise CommandError, saying why, for anything outside 0.80-0.97.
+
+    A bare ``85`` is refused rather than guessed: ``settings retention 1`` could mean 100% or a typo for
+    0.91, so the learner is asked to write the percent sign, and no number silently means two things.
+    """
+    match = _RETENTION.match(text.strip())
+    if match is None:
+        raise CommandError(f"`{text}` is not a number I can read. Give a desired retention {_RANGE_WORDS}.")
+    value = Decimal(match.group(1).replace(",", "."))
+    if match.group(2):
+        value /= 100
+    elif value > 1:
+        low, high = RETENTION_RANGE
+        if low * 100 <= value <= high * 100:
+            raise CommandError(f"`{text}` is not between 0.80 and 0.97: write a fraction or a percentage. Did you mean `{text}%` ({_shown(value / 100)})?")
+        raise CommandError(f"`{text}` is not a desired retention. Give one {_RANGE_WORDS}.")
+    low, high = RETENTION_RANGE
+    if value < low:
+        raise CommandError(f"`{text}` is too low: reviews would come so late that you'd often have forgotten the answer. Choose {_RANGE_WORDS}.")
+    if value > high:
+        raise CommandError(f"`{text}` is too high: reviews would pile up for very little gain. Choose {_RANGE_WORDS}.")
+    return float(round(value, 4))
+
+
+def _shown(value: Decimal) -> str:
+    return f"{value.normalize():f}"

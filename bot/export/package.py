@@ -16,7 +16,7 @@ from typing import Any
 from bot.commands import DAY_NAMES
 from bot.content import Curriculum
 from bot.export.revlog import HEADER, RevlogRow, card_id, revlog_csv
-from bot.store.records import LearnerExport, Subscription, Workspace
+from bot.store.records import FittedParameters, LearnerExport, Subscription, Workspace
 from bot.streaks import StreakState
 
 ZIP_NAME = "aipm-export.zip"
@@ -27,18 +27,18 @@ VERSION = 1
 
 
 def export_document(data: LearnerExport, workspace: Workspace | None, content: Curriculum, streak: StreakState,
-                    exported_at: datetime) -> dict[str, Any]:
+                    exported_at: datetime, fitted: FittedParameters | None = None) -> dict[str, Any]:
     learner = data.learner
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _at(exported_at),
         "workspace": {"id": learner.workspace_id, "platform": workspace.platform if workspace else None,
-                      "name": workspace.name if workspace else None},
+                      "name": workspace.name if workspace else None, "fsrs_parameters": _fitted(fitted)},
         "learner": {"user_id": learner.user_id, "display_name": learner.display_name,
                     "first_seen_at": _at(learner.created_at), "last_seen_at": _at(learner.last_seen_at)},
         "settings": {"time_zone": learner.tz, "time_zone_source": learner.tz_source, "track": learner.track,
-                     "daily_time": learner.daily_time, "nudges": learner.nudges},
+                     "daily_time": learner.daily_time, "nudges": learner.nudges, "desired_retention": learner.desired_retention},
         "streak": {"current": streak.current, "best": streak.best, "freezes": streak.freezes,
                    "last_active_day": streak.last_active.isoformat() if streak.last_active else None},
         "activity_days": [{"day": d.day.isoformat(), "answered": d.answered, "correct": d.correct} for d in data.activity],
@@ -104,6 +104,13 @@ def _json_or_text(state: str) -> Any:
         return json.loads(state)
     except ValueError:
         return state
+
+
+def _fitted(fitted: FittedParameters | None) -> dict[str, Any] | None:
+    """The workspace's fitted FSRS parameters that scheduled these reviews; None: FSRS's defaults did."""
+    if fitted is None:
+        return None
+    return {"parameters": list(fitted.parameters), "fitted_to_reviews": fitted.reviews, "fitted_at": _at(fitted.fitted_at)}
 
 
 def _subscription(s: Subscription) -> dict[str, Any]:

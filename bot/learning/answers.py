@@ -56,9 +56,10 @@ def answer(deps: Deps, asker: Asker, instance_id: str, letter: str, via_button: 
         local_date=local_date(now, learner.tz),
     )
     scheduled: list[datetime] = []
+    fitted = deps.repo.get_fsrs_parameters(learner.workspace_id)  # this workspace's, once `aipm reviews optimize` ran
 
     def schedule(state: str | None) -> ScheduledCard:
-        card = deps.reviews.record(state, correct, now)
+        card = deps.reviews.record(state, correct, now, learner.desired_retention, fitted.parameters if fitted else None)
         scheduled.append(card.due_at)
         return card
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.messages import Reply, Section
 from bot.render.common import info_reply
+from bot.reviews import DEFAULT_RETENTION
 
 TZ_SOURCES = {"platform": "from your profile", "workspace": "workspace default", "user": "set by you", "default": "not set, using UTC"}
 
@@ -21,8 +22,19 @@ class DailyDm:
     track_title: str
 
 
+@dataclass(frozen=True)
+class Scheduling:
+    """How the learner's reviews are spaced: their desired retention, and whether this workspace's FSRS
+    parameters were fitted (how many reviews, when) or are FSRS's defaults."""
+
+    retention: float
+    fitted_reviews: int | None = None
+    fitted_at: datetime | None = None
+
+
 def settings_reply(
     tz: str, tz_source: str, track_title: str, track_id: str, daily_time: str, nudges: bool, dm: DailyDm | None, workspace_tz: str | None,
+    scheduling: Scheduling,
 ) -> Reply:
     """One daily time: the DM's when there is one (it is the time that is used), else the preferred one,
     with a line saying it only takes effect with a subscription."""
@@ -36,11 +48,35 @@ def settings_reply(
     else:
         lines.append(f"Daily time: **{daily_time}**")
     lines.append(f"Evening nudges: **{'on' if nudges else 'off'}**")
+    lines += scheduling_lines(scheduling)
     if dm is None:
         lines.append("No daily DM yet: your daily time and evening nudges apply once you `subscribe` to a daily DM.")
     lines.append(f"Workspace default time zone: **{workspace_tz or 'not set'}**")
-    text = "\n".join(lines) + "\n\nChange with `settings tz <Area/City>`, `settings time <HH:MM>`, `settings nudges on|off`."
+    text = "\n".join(lines) + "\n\nChange with `settings tz <Area/City>`, `settings time <HH:MM>`, `settings nudges on|off`, `settings retention <0.80-0.97>`."
     return Reply(text=text, kind="settings", sections=(Section(title="Your settings", text=text),))
+
+
+def retention_words(retention: float) -> str:
+    """``0.85 (85%)``: the fraction FSRS takes and the percentage people read."""
+    return f"{retention:.2f} ({retention * 100:g}%)" if round(retention, 2) == retention else f"{retention:g} ({retention * 100:g}%)"
+
+
+def scheduling_lines(scheduling: Scheduling) -> list[str]:
+    default = " (the default)" if scheduling.retention == DEFAULT_RETENTION else ""
+    lines = [f"Desired retention: **{retention_words(scheduling.retention)}**{default}: a review comes back when you're about that likely to still know it"]
+    if scheduling.fitted_reviews is not None and scheduling.fitted_at is not None:
+        lines.append(f"Review spacing: fitted to this workspace's {scheduling.fitted_reviews} reviews on {scheduling.fitted_at:%Y-%m-%d}")
+    else:
+        lines.append("Review spacing: FSRS's default parameters")
+    return lines
+
+
+def retention_set(retention: float) -> Reply:
+    return info_reply(
+        "settings",
+        f"Desired retention set to **{retention_words(retention)}**. From your next answer of each question, its review comes back "
+        f"when you're about {retention * 100:g}% likely to still know it: lower means fewer, more spaced reviews; higher, more of them.",
+    )
 
 
 def tz_set(zone: str, local: datetime, note: str) -> Reply:

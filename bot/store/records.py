@@ -27,6 +27,8 @@ class Learner:
     nudges: bool
     created_at: datetime
     last_seen_at: datetime
+    desired_retention: float = 0.9
+    """The recall probability FSRS schedules this learner's reviews for (``settings retention``)."""
 
 
 @dataclass(frozen=True)
@@ -201,3 +203,28 @@ class TeamSnapshot:
     active_by_week: tuple[int, ...]
     answers: tuple[TeamAnswers, ...]
     cards: tuple[TeamCard, ...]
+
+@dataclass(frozen=True)
+class FittedParameters:
+    """FSRS parameters fitted to one workspace's review log by ``aipm reviews optimize``."""
+
+    parameters: tuple[float, ...]
+    reviews: int
+    """How many reviews the fit counted (repeat answers at least a day after the previous one)."""
+    fitted_at: datetime
+
+
+@dataclass(frozen=True)
+class LearnerAnswers:
+    """One learner's answers in a workspace, oldest first: their review log, as ``export`` writes it."""
+
+    user_id: str
+    answers: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class CardKey:
+    """One review card: a learner's card for one question."""
+
+    user_id: str
+    question_id: str

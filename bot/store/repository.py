@@ -17,11 +17,15 @@ from bot.reviews import ScheduledCard
 from bot.store.errors import StoreUnavailable
 from bot.store.records import (
     ActivityDay,
+    AnswerRow,
     AnswerWrite,
+    CardKey,
     CardRow,
     FirstAttempt,
+    FittedParameters,
     LeaderRow,
     Learner,
+    LearnerAnswers,
     LearnerExport,
     QuizInstance,
     Subscription,
@@ -51,7 +55,7 @@ class Repository(Protocol):
         """Set the zone and log the change from the zone it replaces, read under a row lock: concurrent
         changes log a chain (A->B, B->C), never two changes from the same old zone."""
         ...
-    def set_learner_field(self, workspace_id: str, user_id: str, field: str, value: str | bool) -> None: ...
+    def set_learner_field(self, workspace_id: str, user_id: str, field: str, value: str | bool | float) -> None: ...
     def tz_changes(self, workspace_id: str, user_id: str) -> list[TzChange]: ...
     def delete_learner(self, workspace_id: str, user_id: str) -> int:
         """Everything the learner left in this workspace, in one transaction; the number of rows removed."""
@@ -106,3 +110,22 @@ class Repository(Protocol):
         """Switch it off; True only for the caller that switched it (an already-off row says False)."""
         ...
     def list_subscriptions(self, workspace_id: str) -> list[Subscription]: ...
+
+    # FSRS tuning (``aipm reviews optimize``)
+    def list_workspaces(self, limit: int) -> list[Workspace]: ...
+    def get_fsrs_parameters(self, workspace_id: str) -> FittedParameters | None:
+        """The parameters fitted to this workspace's reviews; None while it schedules with FSRS's defaults."""
+        ...
+    def set_fsrs_parameters(self, workspace_id: str, fitted: FittedParameters) -> None: ...
+    def workspace_answers(self, workspace_id: str) -> list[LearnerAnswers]:
+        """Every learner's answers here, oldest first per learner: the review log the optimizer fits."""
+        ...
+    def card_keys(self, workspace_id: str, after: CardKey | None, limit: int) -> list[CardKey]:
+        """Up to ``limit`` cards after ``after`` in (user, question) order, for rescheduling in batches."""
+        ...
+    def reschedule_cards(
+        self, workspace_id: str, keys: Sequence[CardKey], reschedule: Callable[[float, Sequence[AnswerRow]], ScheduledCard],
+    ) -> int:
+        """One transaction: each card's state and due time become ``reschedule(learner's retention, its answers)``,
+        under the learners' locks, so an answer at the same time is never lost; returns the cards rewritten."""
+        ...

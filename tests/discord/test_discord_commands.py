@@ -53,6 +53,7 @@ CASES: list[tuple[str, dict[str, str] | None, dict[str, Any], str, tuple[Callabl
     ("settings tz", {"zone": "Europe/Paris"}, {}, "Time zone set to **Europe/Paris**", (learner_field("tz"), "Europe/Paris")),
     ("settings time", {"time": "7:30"}, {}, "Daily time set to **07:30**", (learner_field("daily_time"), "07:30")),
     ("settings nudges", {"state": "off"}, {}, "Evening nudges are off", (learner_field("nudges"), False)),
+    ("settings retention", {"target": "0.85"}, {}, "Desired retention set to **0.85 (85%)**", (learner_field("desired_retention"), 0.85)),
     ("settings server-tz", {"zone": "America/New_York"}, ADMIN, "default time zone here is now **America/New_York**", (workspace_tz, "America/New_York")),
     (
         "subscribe", {"time": "08:15", "tz": "Europe/Berlin", "track": "alpha", "days": "mon,wed"}, ADMIN, "Subscribed this channel",

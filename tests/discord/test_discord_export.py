@@ -40,7 +40,8 @@ async def test_export_attaches_the_zip_to_an_ephemeral_reply(tmp_path: Path) -> 
         assert opened.header == REVLOG_HEADER
         [row] = opened.rows
         assert (row["review_rating"], row["review_state"], row["review_duration"]) == ("3", "0", "")
-        assert opened.document["workspace"] == {"id": str(GUILD_ID), "platform": "discord", "name": opened.document["workspace"]["name"]}
+        assert opened.document["workspace"] == {"id": str(GUILD_ID), "platform": "discord", "name": opened.document["workspace"]["name"],
+                                              "fsrs_parameters": None}
         assert opened.document["learner"]["user_id"] == str(LEARNER)
 
 

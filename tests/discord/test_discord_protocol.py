@@ -53,7 +53,7 @@ async def test_commands_are_synced_globally_as_one_aipm_group(tmp_path: Path) ->
                          "settings", "subscribe", "unsubscribe", "forget-me"}
         settings = option(aipm, "settings")
         assert settings["type"] == 2
-        assert {o["name"] for o in settings["options"]} == {"show", "tz", "time", "nudges", "server-tz"}
+        assert {o["name"] for o in settings["options"]} == {"show", "tz", "time", "nudges", "retention", "server-tz"}
         assert option(option(settings, "tz"), "zone")["autocomplete"] is True
         assert [c["value"] for c in option(option(aipm, "track"), "name")["choices"]] == ["path", "alpha", "beta"]
         assert option(option(aipm, "answer"), "letter")["autocomplete"] is True  # the open question's letters

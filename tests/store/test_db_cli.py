@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from bot.reviews import ReviewScheduler
+from bot.reviews import FSRS_DEFAULTS, ReviewScheduler
 from bot.store import DatabaseUrl, StoreConfigurationError
 from bot.store.drivers import open_store, resolve_url
 from bot.store.drivers.postgres import pg_tool
 from bot.store.drivers.sql.database import SqlDatabase
-from bot.store.records import AnswerWrite, Learner, QuizInstance, Subscription
+from bot.store.records import AnswerWrite, FittedParameters, Learner, QuizInstance, Subscription
 from tests.pg_server import PostgresServer
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -161,6 +161,27 @@ def test_copy_back_from_postgres_to_sqlite(pg_server: PostgresServer, tmp_path: 
     target = str(tmp_path / "back.db")
     assert main(["db", "copy", source, target]) == 0
     assert _counts(target) == _counts(source)
+
+
+def test_copy_carries_desired_retention_and_fitted_parameters(pg_server: PostgresServer, tmp_path: Path) -> None:
+    source = str(tmp_path / "tuned.db")
+    _fill(source, learners=1)
+    fitted = FittedParameters(tuple(FSRS_DEFAULTS), 600, NOW)
+    store = open_store(source)
+    try:
+        store.repo.set_learner_field("T1", "U0", "desired_retention", 0.85)
+        store.repo.set_fsrs_parameters("T1", fitted)
+    finally:
+        store.close()
+    target = pg_server.empty_database()
+    assert main(["db", "copy", source, target]) == 0
+    copied = open_store(target)
+    try:
+        learner = copied.repo.get_learner("T1", "U0")
+        assert learner is not None
+        assert (learner.desired_retention, copied.repo.get_fsrs_parameters("T1")) == (0.85, fitted)
+    finally:
+        copied.close()
 
 
 @pytest.mark.parametrize(("name", "value", "says"), [

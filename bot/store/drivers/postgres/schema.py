@@ -208,6 +208,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE subscriptions ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE outbox ADD COLUMN shard INTEGER NOT NULL DEFAULT 0
     """),
+    ("0008_retention", """
+        ALTER TABLE learners ADD COLUMN desired_retention DOUBLE PRECISION NOT NULL DEFAULT 0.9;
+        CREATE TABLE fsrs_parameters (
+            workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id),
+            parameters TEXT NOT NULL,
+            reviews INTEGER NOT NULL,
+            fitted_at BIGINT NOT NULL
+        )
+    """),
 )
 
 IDENTITY_TABLES = ("answers", "subscriptions", "outbox", "delivery_notices", "slack_installations", "slack_bots")

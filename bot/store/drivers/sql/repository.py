@@ -14,6 +14,7 @@ from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
 from bot.store.drivers.sql.item_analysis import SqlItemAnalysis
 from bot.store.drivers.sql.team import TeamQueries
+from bot.store.drivers.sql.tuning import SqlTuning
 from bot.store.records import (
     ActivityDay,
     AnswerRow,
@@ -30,7 +31,7 @@ from bot.store.records import (
     Workspace,
 )
 
-_LEARNER_FIELDS = {"track", "daily_time", "nudges", "display_name"}
+_LEARNER_FIELDS = {"track", "daily_time", "nudges", "display_name", "desired_retention"}
 
 
 def _learner(row: Row) -> Learner:
@@ -45,6 +46,7 @@ def _learner(row: Row) -> Learner:
         nudges=bool(row["nudges"]),
         created_at=from_ts(row["created_at"]),
         last_seen_at=from_ts(row["last_seen_at"]),
+        desired_retention=float(row["desired_retention"]),
     )
 
 
@@ -90,8 +92,9 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository(SqlItemAnalysis, TeamQueries):
-    """The Repository over any driver's database."""
+class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning):
+    """The Repository over any driver's database (item analysis, the team snapshot and FSRS tuning in their
+    own modules)."""
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
@@ -129,12 +132,12 @@ class SqlRepository(SqlItemAnalysis, TeamQueries):
         with self.db.write() as conn:
             conn.execute(
                 """INSERT INTO learners (workspace_id, user_id, display_name, tz, tz_source, track,
-                   daily_time, nudges, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   daily_time, nudges, created_at, last_seen_at, desired_retention) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (workspace_id, user_id) DO NOTHING""",
                 (
                     learner.workspace_id, learner.user_id, learner.display_name, learner.tz, learner.tz_source,
                     learner.track, learner.daily_time, int(learner.nudges), to_ts(learner.created_at),
-                    to_ts(learner.last_seen_at),
+                    to_ts(learner.last_seen_at), learner.desired_retention,
                 ),
             )
         stored = self.get_learner(learner.workspace_id, learner.user_id)
@@ -166,7 +169,7 @@ class SqlRepository(SqlItemAnalysis, TeamQueries):
                 (tz, source, workspace_id, user_id),
             )
 
-    def set_learner_field(self, workspace_id: str, user_id: str, field: str, value: str | bool) -> None:
+    def set_learner_field(self, workspace_id: str, user_id: str, field: str, value: str | bool | float) -> None:
         if field not in _LEARNER_FIELDS:
             raise ValueError(f"unknown learner field {field}")
         stored = int(value) if isinstance(value, bool) else value

@@ -217,6 +217,20 @@ def _shards(db: Database) -> None:
             db.execute(f"UPDATE {table} SET shard = ? WHERE workspace_id = ?", (shard_of(workspace_id), workspace_id))
 
 
+@migrations(name="0008_retention")
+def _retention(db: Database) -> None:
+    """Each learner's desired retention (FSRS's main setting), and the FSRS parameters fitted to a workspace's reviews."""
+    _run_script(db, """
+        ALTER TABLE learners ADD COLUMN desired_retention REAL NOT NULL DEFAULT 0.9;
+        CREATE TABLE fsrs_parameters (
+            workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id),
+            parameters TEXT NOT NULL,
+            reviews INTEGER NOT NULL,
+            fitted_at INTEGER NOT NULL
+        ) WITHOUT ROWID
+    """)
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit the migration's open transaction."""
     for statement in script.split(";"):
