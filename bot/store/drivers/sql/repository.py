@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
+from bot.store.drivers.sql.reports import SqlReports
 from bot.store.records import (
     ActivityDay,
     AnswerRow,
@@ -88,8 +89,8 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository:
-    """The Repository over any driver's database."""
+class SqlRepository(SqlReports):
+    """The Repository over any driver's database (question reports in ``reports.py``)."""
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
@@ -186,7 +187,7 @@ class SqlRepository:
         with self.db.write() as conn:
             for table, column in (
                 ("answers", "user_id"), ("cards", "user_id"), ("activity", "user_id"), ("tip_views", "user_id"),
-                ("tz_changes", "user_id"), ("quiz_instances", "owner_user_id"), ("learners", "user_id"),
+                ("tz_changes", "user_id"), ("quiz_instances", "owner_user_id"), ("reports", "user_id"), ("learners", "user_id"),
             ):
                 cursor = conn.execute(
                     f"DELETE FROM {table} WHERE workspace_id = ? AND {column} = ?",
@@ -242,6 +243,7 @@ class SqlRepository:
                     for r in cards
                 ),
                 subscriptions=tuple(subscription_from_row(r) for r in subscriptions),
+                reports=tuple(self.learner_reports(*key)),
             )
 
     def list_learners(self, workspace_id: str) -> list[Learner]:
