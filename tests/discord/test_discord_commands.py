@@ -60,6 +60,9 @@ CASES: list[tuple[str, dict[str, str] | None, dict[str, Any], str, tuple[Callabl
     ),
     ("unsubscribe", None, ADMIN, "There was no daily post here to stop.", None),
     ("admin help", None, ADMIN, "dmin commands", None),
+    ("admin reports", None, ADMIN, "No open reports here", None),
+    ("admin resolve", {"id": "7", "note": "fixed it"}, ADMIN, "There is no report #7 here", None),
+    ("report", {"reason": "typo"}, {}, "You haven't answered a question here yet", (lambda w: w.count("reports"), 0)),
     ("export", None, {}, "Your data export", None),
     ("forget-me", None, {}, "This deletes your answers", (lambda w: w.count("learners"), 1)),
 ]
