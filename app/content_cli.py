@@ -129,3 +129,6 @@ def add_content_commands(sub: Any) -> None:
     audit.add_argument("--json", action="store_true", help="machine-readable output")
     audit.add_argument("--advice", action="store_true", help="report only: exit 0 even when a strategy beats its limit")
     audit.set_defaults(func=_content_audit)
+    from app.content_reports import add_reports_command
+
+    add_reports_command(content_sub)
