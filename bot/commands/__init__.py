@@ -9,6 +9,7 @@ from bot.commands.table import COMMAND_TABLE, AdminRule, CommandSpec, CommandTab
 from bot.commands.types import (
     DAY_NAMES,
     EVERY_DAY,
+    REPORT_REASON_LABELS,
     REPORT_REASONS,
     WEEKDAYS,
     AdminHelp,
@@ -44,7 +45,7 @@ from bot.commands.typos import close_enough, edit_distance, suggest
 from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, resolve_track
 
 __all__ = [
-    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "REPORT_REASONS", "WEEKDAYS", "AdminHelp", "AdminReports", "AdminResolve", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
+    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "REPORT_REASONS", "REPORT_REASON_LABELS", "WEEKDAYS", "AdminHelp", "AdminReports", "AdminResolve", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
     "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "ReportProblem", "Review",
     "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
     "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from bot.commands import arguments as read
 from bot.commands.report_words import report_words, resolve_words
 from bot.commands.types import (
+    REPORT_REASON_LABELS,
     REPORT_REASONS,
     AdminHelp,
     AdminReports,
@@ -186,7 +187,7 @@ COMMAND_TABLE = CommandTable([
         "report", "report [<reason> [text]]", "Report a problem with the question you last answered: " + ", ".join(REPORT_REASONS) + ".",
         ReportProblem, parse=report_words,
         options=(
-            Option("reason", "What is wrong with the question", "choice", tuple((r, r) for r in REPORT_REASONS)),
+            Option("reason", "What is wrong with the question", "choice", tuple((REPORT_REASON_LABELS[r], r) for r in REPORT_REASONS)),
             Option("question", "A question id (default: the one you last answered)", required=False),
             Option("text", "What you noticed, in a sentence (optional)", required=False),
         ),

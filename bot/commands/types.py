@@ -11,6 +11,7 @@ EVERY_DAY: tuple[Weekday, ...] = (0, 1, 2, 3, 4, 5, 6)
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REPORT_REASONS = ("wrong-key", "unclear", "outdated", "typo", "other")
 """Why a learner reports a question: the answer key is wrong, it reads unclearly, it is out of date, a typo, or else."""
+REPORT_REASON_LABELS = {"wrong-key": "Wrong answer key", "unclear": "Unclear", "outdated": "Outdated", "typo": "Typo", "other": "Other"}
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.commands import REPORT_REASONS
+from bot.commands import REPORT_REASON_LABELS, REPORT_REASONS
 from bot.content import Curriculum
 from bot.messages import ACTION_REPORT, ACTION_REPORT_REASON, Button, Reply, Section, error_reply
 from bot.store.records import Report
 
-REASON_LABELS = {"wrong-key": "Wrong answer key", "unclear": "Unclear", "outdated": "Outdated", "typo": "Typo", "other": "Other"}
 NOTHING_ANSWERED = "You haven't answered a question here yet, so there is nothing to report. Send `quiz` to get one."
 BAD_REPORT_BUTTON = "That button didn't carry a question I can report. Send `report` to report the question you last answered."
 
@@ -53,7 +52,7 @@ def reason_picker(question_id: str, prompt: str, typed: str) -> Reply:
         f"Pick a reason, or type `{typed} <reason> <what you noticed>` to add a note "
         f"(reasons: {', '.join(REPORT_REASONS)})."
     )
-    buttons = tuple(Button(REASON_LABELS[r], ACTION_REPORT_REASON, reason_value(question_id, r)) for r in REPORT_REASONS)
+    buttons = tuple(Button(REPORT_REASON_LABELS[r], ACTION_REPORT_REASON, reason_value(question_id, r)) for r in REPORT_REASONS)
     return Reply(text=text, kind="report", sections=(Section(title="Report a problem", text=text, buttons=buttons),), private=True)
 
 
