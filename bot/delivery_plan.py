@@ -150,7 +150,7 @@ class Planner:
             c for c in self.repo.due_cards(learner.workspace_id, learner.user_id, now, 5 + len(paused))
             if c.question_id in self.content.questions and c.question_id not in paused
         ]
-        question_id, label = (due[0].question_id, "Review") if due else pick_question(self.deps, learner)
+        question_id, label = (due[0].question_id, "Review") if due else pick_question(self.deps, learner, paused)
         tip_id, _ = next_tip_id(self.deps, learner)
         reply = posts.dm_post(self.content, tip_id, question_id, label, instance_id)
         return reply, question_id, TipView(learner.workspace_id, learner.user_id, tip_id)

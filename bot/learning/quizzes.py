@@ -15,13 +15,14 @@ from bot.reports.pausing import paused_questions
 from bot.store.records import Learner, QuizInstance
 
 
-def pick_question(deps: Deps, learner: Learner) -> tuple[str, str]:
+def pick_question(deps: Deps, learner: Learner, paused: frozenset[str] | None = None) -> tuple[str, str]:
     """New material from the learner's track first, then the most overdue review; with its heading label.
 
-    Questions paused in the learner's workspace (reported by enough learners there) are passed over.
+    Questions paused in the learner's workspace (reported by enough learners there) are passed over; a
+    caller that has already read the paused set passes it in.
     """
     repo, content = deps.repo, deps.content
-    paused = paused_questions(deps, learner.workspace_id)
+    paused = paused_questions(deps, learner.workspace_id) if paused is None else paused
     answered = repo.answered_question_ids(learner.workspace_id, learner.user_id) | paused
     order = content.question_order(learner.track)
     if learner.track == PATH_TRACK_ID:
