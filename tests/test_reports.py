@@ -209,3 +209,14 @@ def test_export_lists_the_learners_reports_and_forget_me_deletes_them(chat: Chat
     assert [r.user_id for r in chat.service.repo.list_reports("T1")] == ["U2"]
     again = open_export(chat.send("export").attachment.content).document  # type: ignore[union-attr]
     assert again["reports"] == []
+
+
+def test_a_long_list_shows_the_first_questions_and_says_how_many_more(chat: Chat) -> None:
+    repo = chat.service.repo
+    for index in range(20):
+        repo.add_report("T1", f"U{index}", f"gone-q-{index:02d}", "typo", "x" * 400, chat.service.clock.now())
+    listed = admin_of(chat).send("admin reports")
+    assert len([s for s in listed.sections if s.title]) == 15
+    assert "20 open reports on 20 questions. 5 more questions not shown" in listed.text
+    assert "gone-q-00 · no longer in the course · 1 learner" in listed.text
+    assert "x" * 200 not in listed.text  # long notes are cut in the list (the CLI shows them whole)

@@ -10,6 +10,7 @@ from bot.content import Curriculum
 from bot.messages import ACTION_REPORT, ACTION_REPORT_REASON, Button, Reply, Section, error_reply
 from bot.store.records import Report
 
+QUESTIONS_SHOWN = 15  # what one message can hold on every platform (Slack: 50 blocks; Discord: one embed)
 NOTHING_ANSWERED = "You haven't answered a question here yet, so there is nothing to report. Send `quiz` to get one."
 BAD_REPORT_BUTTON = "That button didn't carry a question I can report. Send `report` to report the question you last answered."
 
@@ -87,17 +88,21 @@ def open_reports(reports: Sequence[Report], paused: frozenset[str], content: Cur
     for report in reports:
         by_question.setdefault(report.question_id, []).append(report)
     sections = []
-    for question_id, group in by_question.items():
+    shown = list(by_question.items())[:QUESTIONS_SHOWN]
+    for question_id, group in shown:
         question = content.questions.get(question_id)
         track = content.track_title(question.track_id) if question else "no longer in the course"
         people = len({r.user_id for r in group})
         state = " · ⏸ paused here" if question_id in paused else ""
         head = f"{question_id} · {track} · {people} learner{'s' if people != 1 else ''}{state}"
         lines = [f"_{_snippet(question.prompt)}_"] if question else []
-        lines += [f"#{r.id} **{r.reason}**" + (f": “{r.text}”" if r.text else "") for r in group]
+        lines += [f"#{r.id} **{r.reason}**" + (f": “{_snippet(r.text, 200)}”" if r.text else "") for r in group]
         sections.append(Section(title=head, text="\n".join(lines)))
     count = len(reports)
-    footer = f"{count} open report{'s' if count != 1 else ''}. Resolve one with `admin resolve <id> <note>` (it closes every open report on that question)."
+    hidden = len(by_question) - len(shown)
+    more = f" {hidden} more question{'s' if hidden != 1 else ''} not shown: resolve some to see the rest." if hidden else ""
+    footer = (f"{count} open report{'s' if count != 1 else ''} on {len(by_question)} question{'s' if len(by_question) != 1 else ''}.{more} "
+              "Resolve one with `admin resolve <id> <note>` (it closes every open report on that question).")
     text = "\n\n".join(f"{s.title}\n{s.text}" for s in sections) + f"\n\n{footer}"
     return Reply(text=text, kind="report", sections=(*sections, Section(text=footer)), private=True)
 
