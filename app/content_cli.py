@@ -86,12 +86,9 @@ def _content_audit(args: argparse.Namespace) -> int:
 
 
 def report_counts_for(store: Store, workspace: str | None) -> dict[str, int]:
-    """Learners' reports per question id, for the ``reports`` column and flag.
-
-    Returns {} until question reports are stored; it is wired to ``store.repo.report_counts(workspace)`` when
-    reports land, and is the one place item analysis reads them.
-    """
-    return {}
+    """Learners' reports per question id (open or resolved), for the ``reports`` column and flag: the one
+    place item analysis reads them."""
+    return store.repo.report_counts(workspace)
 
 
 def _live_item_stats(args: argparse.Namespace, curriculum: Curriculum) -> tuple[ItemStatsReport, str] | None:
@@ -209,3 +206,7 @@ def add_content_commands(sub: Any) -> None:
     item.add_argument("--workspace", metavar="ID", help="only this workspace's answers (default: every workspace)")
     item.add_argument("--json", action="store_true", help="machine-readable output")
     item.set_defaults(func=_content_item_stats)
+
+    from app.content_reports import add_reports_command
+
+    add_reports_command(content_sub)

@@ -30,4 +30,6 @@ def build_core(
     curriculum = content or load_curriculum(settings.content_dir, CoursePolicy.named(settings.content_policy))
     store = open_store(settings.database(str(db) if db is not None else None))
     the_clock = clock or SystemClock()
-    return Core(settings, store, store.repo, curriculum, the_clock, service_class(store.repo, curriculum, the_clock))
+    service = service_class(store.repo, curriculum, the_clock)
+    service.deps.report_pause_threshold = settings.report_pause_threshold
+    return Core(settings, store, store.repo, curriculum, the_clock, service)

@@ -44,6 +44,8 @@ class CoreSettings(BaseModel):
     default_tz: str | None = None
     port: int = 3000
     """The HTTP port this process serves on (Slack's events, health and metrics)."""
+    report_pause_threshold: int = 3
+    """``AIPM_REPORT_PAUSE_THRESHOLD``: distinct learners whose open reports pause a question in their workspace."""
 
     def database(self, explicit: str | None = None) -> DatabaseUrl:
         """The database to open: ``--db`` if given, else ``AIPM_DATABASE_URL``, else ``AIPM_DB``, else the default file."""
@@ -54,7 +56,8 @@ class CoreSettings(BaseModel):
 
 
 def core_env() -> dict[str, Any]:
-    """``AIPM_DATABASE_URL``, ``AIPM_DB``, ``AIPM_CONTENT_DIR``, ``AIPM_CONTENT_POLICY``, ``AIPM_DEFAULT_TZ`` and ``PORT``."""
+    """``AIPM_DATABASE_URL``, ``AIPM_DB``, ``AIPM_CONTENT_DIR``, ``AIPM_CONTENT_POLICY``, ``AIPM_DEFAULT_TZ``, ``PORT`` and
+    ``AIPM_REPORT_PAUSE_THRESHOLD``."""
     return {
         "db_path": os.environ.get("AIPM_DB") or None,
         "database_url": secret_from_env("AIPM_DATABASE_URL"),
@@ -62,4 +65,15 @@ def core_env() -> dict[str, Any]:
         "content_policy": os.environ.get("AIPM_CONTENT_POLICY") or "course",
         "default_tz": os.environ.get("AIPM_DEFAULT_TZ") or None,
         "port": int(os.environ.get("PORT") or 3000),
+        "report_pause_threshold": positive_int_from_env("AIPM_REPORT_PAUSE_THRESHOLD", 3),
     }
+
+
+def positive_int_from_env(name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment; anything else stops the start with one line."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)

@@ -25,6 +25,7 @@ from bot.messages import Reply
 from bot.ports import Destination
 from bot.progress.leaderboard import week_bounds
 from bot.progress.streak import streak_of
+from bot.reports.pausing import paused_questions
 from bot.schedule import next_occurrence, parse_days_field
 from bot.store.delivery_store import Claim, DeliveryStore, DueTimer, OutboxDraft, OutboxStatus, PostKind, TimerSeed, TipView
 from bot.store.records import QuizInstance, Subscription
@@ -136,7 +137,7 @@ class Planner:
             owner: str | None = sub.user_id
             path_day = None
         else:
-            material = posts.daily_material(self.content, sub.track, sub.path_day)
+            material = posts.daily_material(self.content, sub.track, sub.path_day, paused_questions(self.deps, sub.workspace_id))
             reply, question_id, owner, path_day = posts.channel_post(self.content, material, instance_id), material.question_id, None, sub.path_day + 1
         instance = QuizInstance(
             id=instance_id, workspace_id=sub.workspace_id, question_id=question_id, owner_user_id=owner,
@@ -153,8 +154,12 @@ class Planner:
             return None
         if self.content.has_track(sub.track):
             learner = replace(learner, track=sub.track)
-        due = [c for c in self.repo.due_cards(learner.workspace_id, learner.user_id, now, 5) if c.question_id in self.content.questions]
-        question_id, label = (due[0].question_id, "Review") if due else pick_question(self.deps, learner)
+        paused = paused_questions(self.deps, learner.workspace_id)
+        due = [
+            c for c in self.repo.due_cards(learner.workspace_id, learner.user_id, now, 5 + len(paused))
+            if c.question_id in self.content.questions and c.question_id not in paused
+        ]
+        question_id, label = (due[0].question_id, "Review") if due else pick_question(self.deps, learner, paused)
         tip_id, _ = next_tip_id(self.deps, learner)
         reply = posts.dm_post(self.content, tip_id, question_id, label, instance_id)
         return reply, question_id, TipView(learner.workspace_id, learner.user_id, tip_id)

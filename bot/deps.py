@@ -18,6 +18,7 @@ from bot.store.records import Learner, Workspace
 from bot.store.repository import Repository
 
 REVIEW_BATCH = 50  # the most due cards one `review` lines up; the total is counted apart from it
+REPORT_PAUSE_THRESHOLD = 3  # distinct learners whose open reports pause a question in their workspace
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Deps:
     clock: Clock
     reviews: ReviewScheduler = field(default_factory=ReviewScheduler)
     review_batch: int = REVIEW_BATCH
+    report_pause_threshold: int = REPORT_PAUSE_THRESHOLD
+    """``AIPM_REPORT_PAUSE_THRESHOLD``: how many learners' open reports pause a question in their workspace."""
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     """Workspaces seen by this process: read on every request, so cached."""
     forget_asked_at: dict[tuple[str, str], datetime] = field(default_factory=dict)

@@ -19,7 +19,11 @@ ACTION_START_QUIZ = "aipm_quiz"
 ACTION_FORGET_CONFIRM = "aipm_forget_confirm"
 ACTION_FORGET_CANCEL = "aipm_forget_cancel"
 ACTION_NEXT_TIP = "aipm_tip"
-ACTIONS = (ACTION_ANSWER, ACTION_START_QUIZ, ACTION_FORGET_CONFIRM, ACTION_FORGET_CANCEL, ACTION_NEXT_TIP)
+ACTION_REPORT = "aipm_report"
+"""Value: a question id; asks the learner what is wrong with it."""
+ACTION_REPORT_REASON = "aipm_report_reason"
+"""Value: ``<question id>:<reason>``; files the report."""
+ACTIONS = (ACTION_ANSWER, ACTION_START_QUIZ, ACTION_FORGET_CONFIRM, ACTION_FORGET_CANCEL, ACTION_NEXT_TIP, ACTION_REPORT, ACTION_REPORT_REASON)
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class PostFacts:
 
 ReplyKind = Literal[
     "help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track",
-    "settings", "subscribe", "unsubscribe", "forget", "export", "team", "error", "info", "home", "delivery",
+    "settings", "subscribe", "unsubscribe", "forget", "export", "team", "report", "error", "info", "home", "delivery",
 ]
 
 

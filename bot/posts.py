@@ -30,25 +30,32 @@ class DailyMaterial:
     path_day: int | None
 
 
-def daily_material(content: Curriculum, track: str, posted: int) -> DailyMaterial:
+def daily_material(content: Curriculum, track: str, posted: int, paused: frozenset[str] = frozenset()) -> DailyMaterial:
     """New subscribers walk the guided path (day N: its tip and first question), then the track in order.
 
     After the path, items the path already showed are left out so the channel sees something new; the
-    sequence wraps around once everything has been posted.
+    sequence wraps around once everything has been posted. A question paused in the workspace is replaced
+    by the next one in the sequence that is not (the path day's next question first).
     """
     days = content.path.days if content.path else []
+    known = content.has_track(track)
+    questions = content.question_order(track) if known else content.course_question_order
     if posted < len(days):
         day = days[posted]
-        return DailyMaterial(day.tip, day.questions[0], posted + 1)
-    known = content.has_track(track)
+        return DailyMaterial(day.tip, _unpaused([*day.questions, *questions], 0, paused), posted + 1)
     tips = content.tip_order(track) if known else content.course_tip_order
-    questions = content.question_order(track) if known else content.course_question_order
     shown_tips = {d.tip for d in days}
     shown_questions = {d.questions[0] for d in days}
     tips = [t for t in tips if t not in shown_tips] or tips or content.course_tip_order
     questions = [q for q in questions if q not in shown_questions] or questions or content.course_question_order
     index = posted - len(days)
-    return DailyMaterial(tips[index % len(tips)], questions[index % len(questions)], None)
+    return DailyMaterial(tips[index % len(tips)], _unpaused(questions, index % len(questions), paused), None)
+
+
+def _unpaused(questions: list[str], start: int, paused: frozenset[str]) -> str:
+    """The first question from ``start`` on (wrapping) that is not paused; ``questions[start]`` if all are."""
+    ring = questions[start:] + questions[:start]
+    return next((q for q in ring if q not in paused), questions[start])
 
 
 def _options_text(question: Question) -> str:

@@ -3,7 +3,7 @@
 It parses, makes sure the asker has a learner record, applies the command table's admin rule, runs the use
 case registered for the command (``bot.dispatch``) and turns failures into sentences. The use cases live in
 ``bot.learning``, ``bot.progress``, ``bot.settings``, ``bot.subscriptions``, ``bot.privacy``, ``bot.export``,
-``bot.team`` and ``bot.guide``.
+``bot.team``, ``bot.reports`` and ``bot.guide``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,23 @@ from bot.dispatch import use_case_for
 from bot.export import use_case as export_use_case  # noqa: F401
 from bot.learners import ensure_learner
 from bot.learning import answers, quizzes, review, tips, tracks  # noqa: F401
-from bot.messages import ACTION_ANSWER, ACTION_FORGET_CANCEL, ACTION_FORGET_CONFIRM, ACTION_NEXT_TIP, ACTION_START_QUIZ, Reply, error_reply
+from bot.messages import (
+    ACTION_ANSWER,
+    ACTION_FORGET_CANCEL,
+    ACTION_FORGET_CONFIRM,
+    ACTION_NEXT_TIP,
+    ACTION_REPORT,
+    ACTION_REPORT_REASON,
+    ACTION_START_QUIZ,
+    Reply,
+    error_reply,
+)
 from bot.progress import home, leaderboard, stats, streak  # noqa: F401
 from bot.render.common import OOPS, TRY_AGAIN, UNKNOWN_BUTTON, UNKNOWN_COMMAND
 from bot.render.help import with_tz_hint
 from bot.render.learning import BAD_ANSWER_BUTTON, parse_answer_value
+from bot.reports import admin as reports_admin  # noqa: F401
+from bot.reports import use_case as reports
 from bot.reviews import ReviewScheduler
 from bot.store.records import Learner
 from bot.store.repository import Repository, StoreUnavailable
@@ -104,6 +116,11 @@ class CompanionService(Companion):
                 return replace(self.execute(ctx, cmd.ForgetMe(confirmed=True)), replace_original=True)
             if action_id == ACTION_FORGET_CANCEL:
                 return privacy.cancel_forget(self.deps, ctx)
+            if action_id == ACTION_REPORT:
+                return self.execute(ctx, cmd.ReportProblem(question_id=value))
+            if action_id == ACTION_REPORT_REASON:
+                learner, _ = self.ensure_learner(ctx)
+                return reports.report_from_button(self.deps, Asker(ctx, learner), value)
         except StoreUnavailable as error:
             log.warning("store unavailable: %s", error)
             return error_reply(TRY_AGAIN)

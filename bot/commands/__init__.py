@@ -9,8 +9,12 @@ from bot.commands.table import COMMAND_TABLE, AdminRule, CommandSpec, CommandTab
 from bot.commands.types import (
     DAY_NAMES,
     EVERY_DAY,
+    REPORT_REASON_LABELS,
+    REPORT_REASONS,
     WEEKDAYS,
     AdminHelp,
+    AdminReports,
+    AdminResolve,
     Answer,
     ChooseTrack,
     Command,
@@ -22,6 +26,7 @@ from bot.commands.types import (
     Leaderboard,
     Mood,
     Quiz,
+    ReportProblem,
     Review,
     SetAdminReport,
     SetDailyTime,
@@ -43,10 +48,10 @@ from bot.commands.typos import close_enough, edit_distance, suggest
 from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, parse_retention, resolve_track
 
 __all__ = [
-    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminHelp", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
-    "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "Review",
-    "SetAdminReport", "SetDailyTime", "SetNudges", "SetRetention", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak",
-    "Subscribe", "TeamReport", "Tip", "Tracks",
+    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "REPORT_REASONS", "REPORT_REASON_LABELS", "WEEKDAYS", "AdminHelp", "AdminReports", "AdminResolve",
+    "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec", "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help",
+    "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "ReportProblem", "Review", "SetAdminReport", "SetDailyTime", "SetNudges",
+    "SetRetention", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "TeamReport", "Tip", "Tracks",
     "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
     "parse_days", "parse_hhmm", "parse_retention", "resolve_track", "suggest",
 ]

@@ -12,14 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.commands import arguments as read
+from bot.commands.report_words import report_words, resolve_words
 from bot.commands.types import (
+    REPORT_REASON_LABELS,
+    REPORT_REASONS,
     AdminHelp,
+    AdminReports,
+    AdminResolve,
     ChooseTrack,
     Export,
     ForgetMe,
     Help,
     Leaderboard,
     Quiz,
+    ReportProblem,
     Review,
     SetAdminReport,
     SetDailyTime,
@@ -181,6 +187,15 @@ COMMAND_TABLE = CommandTable([
     CommandSpec("stats", "stats", "Your accuracy, by topic, and your activity.", Stats),
     CommandSpec("review", "review", "Questions due for spaced review, missed ones first.", Review),
     CommandSpec(
+        "report", "report [<reason> [text]]", "Report a problem with the question you last answered: " + ", ".join(REPORT_REASONS) + ".",
+        ReportProblem, parse=report_words,
+        options=(
+            Option("reason", "What is wrong with the question", "choice", tuple((REPORT_REASON_LABELS[r], r) for r in REPORT_REASONS)),
+            Option("question", "A question id (default: the one you last answered)", required=False),
+            Option("text", "What you noticed, in a sentence (optional)", required=False),
+        ),
+    ),
+    CommandSpec(
         "leaderboard", "leaderboard [week|all]", "Top learners here by points.", Leaderboard, aliases=("top",), parse=read.leaderboard_scope,
         options=(Option("scope", "This week (default) or all time", "choice", (("this week", "week"), ("all time", "all")), required=False, default="week"),),
     ),
@@ -239,6 +254,15 @@ COMMAND_TABLE = CommandTable([
         "admin report", "admin report on|off", "The team report by DM every Monday, to you.", SetAdminReport, parse=read.admin_report,
         options=(Option("state", "The weekly team report by DM on or off", "choice", (("on", "on"), ("off", "off"))),),
         admin="admins", refusal="Only workspace admins can get the weekly team report. Nothing changed.",
+    ),
+    CommandSpec(
+        "admin reports", "admin reports", "Admins: the open reports on questions here, with their ids.", AdminReports, admin="admins",
+        refusal="Only workspace admins can see the reports. Thanks for looking; your own reports reach them with `report`.",
+    ),
+    CommandSpec(
+        "admin resolve", "admin resolve <id> <note>", "Admins: resolve a report with a note, unpausing its question here.", AdminResolve,
+        parse=resolve_words, admin="admins", options=(Option("id", "The report's id, from admin reports"), Option("note", "What you did about it")),
+        refusal="Only workspace admins can resolve reports. Nothing changed.",
     ),
     CommandSpec(
         "export", "export", "Everything I hold about you here, as a file only you get (with an FSRS review log).", Export,

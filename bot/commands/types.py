@@ -9,6 +9,9 @@ Weekday = int  # 0 = Monday .. 6 = Sunday
 WEEKDAYS: tuple[Weekday, ...] = (0, 1, 2, 3, 4)
 EVERY_DAY: tuple[Weekday, ...] = (0, 1, 2, 3, 4, 5, 6)
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+REPORT_REASONS = ("wrong-key", "unclear", "outdated", "typo", "other")
+"""Why a learner reports a question: the answer key is wrong, it reads unclearly, it is out of date, a typo, or else."""
+REPORT_REASON_LABELS = {"wrong-key": "Wrong answer key", "unclear": "Unclear", "outdated": "Outdated", "typo": "Typo", "other": "Other"}
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,29 @@ class ForgetMe:
     confirmed: bool = False
 
 
+@dataclass(frozen=True)
+class ReportProblem:
+    """``report [<question-id>] [<reason> [text]]``: about the learner's last answered question unless one is named;
+    without a reason it asks for one (the same choice the "Report a problem" button offers)."""
+
+    reason: str | None = None
+    text: str = ""
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AdminReports:
+    """``admin reports``: this workspace's open reports, by question."""
+
+
+@dataclass(frozen=True)
+class AdminResolve:
+    """``admin resolve <id> <note>``: close the open reports on that report's question here, unpausing it."""
+
+    report_id: int
+    note: str
+
+
 Mood = Literal["hello", "thanks", "bye"]
 
 
@@ -153,6 +179,6 @@ class Confirm:
 Command = (
     Help | AdminHelp | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
     | SetTimeZone | SetDailyTime | SetNudges | SetRetention | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | TeamReport
-    | SetAdminReport | ForgetMe | Greet | Confirm
+    | SetAdminReport | ForgetMe | ReportProblem | AdminReports | AdminResolve | Greet | Confirm
 )
 

@@ -61,6 +61,12 @@ def export_document(data: LearnerExport, workspace: Workspace | None, content: C
             for c in data.cards
         ],
         "subscriptions": [_subscription(s) for s in data.subscriptions],
+        "reports": [
+            {"report_id": r.id, "question_id": r.question_id, "question": _prompt(content, r.question_id), "reason": r.reason,
+             "text": r.text, "reported_at": _at(r.created_at), "resolved_at": _at(r.resolved_at) if r.resolved_at else None,
+             "resolution": r.resolution}
+            for r in data.reports
+        ],
         "files": {CSV_NAME: "The review log in the FSRS optimizer's columns (" + ", ".join(HEADER) + "): one row per answer, "
                             "rating 3 for right and 1 for wrong, state before the review (0 new, 1 learning, 2 review, 3 relearning), duration not measured (empty)."},
     }

@@ -11,6 +11,7 @@ from bot.dispatch import handles
 from bot.learning.quizzes import show_question
 from bot.messages import Reply
 from bot.render.learning import nothing_to_review, review_note
+from bot.reports.pausing import paused_questions
 from bot.store.records import CardRow, Learner
 
 
@@ -25,12 +26,13 @@ class DueReviews:
 def due_reviews(deps: Deps, learner: Learner, now: datetime, batch: int = 0) -> DueReviews:
     """The one definition of "reviews due now" that review, stats and home all state.
 
-    A card counts when it is due at ``now`` and its question is still in the course: a question that was
-    taken out can never be asked again, so it is not a review anyone can do.
+    A card counts when it is due at ``now``, its question is still in the course and it is not paused in the
+    workspace (reported by enough learners there): neither can be asked, so neither is a review anyone can do.
     """
     every = deps.repo.count_due(learner.workspace_id, learner.user_id, now)
     cards = deps.repo.due_cards(learner.workspace_id, learner.user_id, now, every) if every else []
-    askable = [c for c in cards if c.question_id in deps.content.questions]
+    paused = paused_questions(deps, learner.workspace_id) if cards else frozenset()
+    askable = [c for c in cards if c.question_id in deps.content.questions and c.question_id not in paused]
     return DueReviews(total=len(askable), batch=tuple(askable[:batch]))
 
 

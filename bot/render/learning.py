@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content import Question, Tip
 from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ, AnswerOutcome, Button, Reply, Section, error_reply
+from bot.render.reports import report_button
 from bot.streaks import StreakState
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
@@ -115,7 +116,7 @@ def answer_reply(
         footer += f" · I'll bring this question back {due_at.astimezone(ZoneInfo(tz)):%a %d %b}."
     sections = (
         Section(title=f"Quiz · {question.prompt[:80]}{'…' if len(question.prompt) > 80 else ''}", text="\n".join(lines)),
-        Section(text=footer, buttons=(Button("Next quiz", ACTION_START_QUIZ, "next", "primary"),)),
+        Section(text=footer, buttons=(Button("Next quiz", ACTION_START_QUIZ, "next", "primary"), report_button(question.id))),
     )
     text = "\n".join([*lines, footer])
     return Reply(

@@ -138,6 +138,25 @@ class CardState:
 
 
 @dataclass(frozen=True)
+class Report:
+    """A learner's report of a problem with a question, in one workspace; open until an admin resolves it."""
+
+    id: int
+    workspace_id: str
+    user_id: str
+    question_id: str
+    reason: str
+    text: str
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+@dataclass(frozen=True)
 class LearnerExport:
     """Every row one learner left in one workspace: exactly what ``delete_learner`` removes, oldest first."""
 
@@ -149,6 +168,7 @@ class LearnerExport:
     tz_changes: tuple[TzChange, ...]
     cards: tuple[CardState, ...]
     subscriptions: tuple[Subscription, ...]
+    reports: tuple[Report, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

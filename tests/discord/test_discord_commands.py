@@ -66,6 +66,9 @@ CASES: list[tuple[str, dict[str, str] | None, dict[str, Any], str, tuple[Callabl
         "admin report", {"state": "on"}, ADMIN, "team report comes to you by direct message every Monday",
         (lambda w: bool(w.repo.get_subscription(WS, f"dm:{ME}", "report")), True),
     ),
+    ("admin reports", None, ADMIN, "No open reports here", None),
+    ("admin resolve", {"id": "7", "note": "fixed it"}, ADMIN, "There is no report #7 here", None),
+    ("report", {"reason": "typo"}, {}, "You haven't answered a question here yet", (lambda w: w.count("reports"), 0)),
     ("export", None, {}, "Your data export", None),
     ("forget-me", None, {}, "This deletes your answers", (lambda w: w.count("learners"), 1)),
 ]

@@ -186,7 +186,7 @@ async def test_a_slow_click_is_deferred_as_an_update_then_edits_the_quiz(tmp_pat
         assert edit.path.endswith("/messages/@original")
         assert "✅ **Right!**" in edit.text
         labels = [c.get("label") for row in edit.components for c in row["components"]]
-        assert labels == ["Next quiz"], "the answer buttons are gone; only the next-quiz button remains"
+        assert labels == ["Next quiz", "Report a problem"], "the answer buttons are gone; only the follow-ups remain"
         assert world.fake.messages[int(quiz.message["id"])]["embeds"] == edit.embeds
 
 

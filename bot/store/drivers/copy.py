@@ -14,7 +14,7 @@ from bot.store.store import Store
 # Parents before children; every table the schema holds except bookkeeping (migrations, health probe).
 TABLES: tuple[str, ...] = (
     "workspaces", "learners", "tz_changes", "quiz_instances", "answers", "cards", "activity", "tip_views",
-    "subscriptions", "fsrs_parameters", "outbox", "delivery_timers", "leases", "delivery_notices", "intake",
+    "subscriptions", "fsrs_parameters", "outbox", "delivery_timers", "leases", "delivery_notices", "intake", "reports",
     "slack_installations", "slack_bots", "slack_oauth_states",
 )
 BATCH = 2000

@@ -13,6 +13,7 @@ from typing import Any
 from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
 from bot.store.drivers.sql.item_analysis import SqlItemAnalysis
+from bot.store.drivers.sql.reports import SqlReports
 from bot.store.drivers.sql.team import TeamQueries
 from bot.store.drivers.sql.tuning import SqlTuning
 from bot.store.records import (
@@ -92,9 +93,9 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning):
-    """The Repository over any driver's database (item analysis, the team snapshot and FSRS tuning in their
-    own modules)."""
+class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning, SqlReports):
+    """The Repository over any driver's database (item analysis, the team snapshot, FSRS tuning and question
+    reports in their own modules)."""
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
@@ -191,7 +192,7 @@ class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning):
         with self.db.write() as conn:
             for table, column in (
                 ("answers", "user_id"), ("cards", "user_id"), ("activity", "user_id"), ("tip_views", "user_id"),
-                ("tz_changes", "user_id"), ("quiz_instances", "owner_user_id"), ("learners", "user_id"),
+                ("tz_changes", "user_id"), ("quiz_instances", "owner_user_id"), ("reports", "user_id"), ("learners", "user_id"),
             ):
                 cursor = conn.execute(
                     f"DELETE FROM {table} WHERE workspace_id = ? AND {column} = ?",
@@ -247,6 +248,7 @@ class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning):
                     for r in cards
                 ),
                 subscriptions=tuple(subscription_from_row(r) for r in subscriptions),
+                reports=tuple(self.learner_reports(*key)),
             )
 
     def list_learners(self, workspace_id: str) -> list[Learner]:

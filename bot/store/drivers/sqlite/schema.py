@@ -217,6 +217,27 @@ def _shards(db: Database) -> None:
             db.execute(f"UPDATE {table} SET shard = ? WHERE workspace_id = ?", (shard_of(workspace_id), workspace_id))
 
 
+@migrations(name="0005_reports")
+def _reports(db: Database) -> None:
+    """Learners' reports of a question (one per learner and question); open while ``resolved_at`` is NULL."""
+    _run_script(db, """
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            created_at INTEGER NOT NULL,
+            resolved_at INTEGER,
+            resolution TEXT,
+            UNIQUE (workspace_id, question_id, user_id)
+        );
+        CREATE INDEX reports_learner ON reports (workspace_id, user_id);
+        CREATE INDEX reports_open ON reports (workspace_id, question_id) WHERE resolved_at IS NULL
+    """)
+
+
 @migrations(name="0008_retention")
 def _retention(db: Database) -> None:
     """Each learner's desired retention (FSRS's main setting), and the FSRS parameters fitted to a workspace's reviews."""

@@ -1,0 +1,126 @@
+"""The words of reports: the reason picker, thanks, repeats, and the admin's list and resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.commands import REPORT_REASON_LABELS, REPORT_REASONS
+from bot.content import Curriculum
+from bot.messages import ACTION_REPORT, ACTION_REPORT_REASON, Button, Reply, Section, error_reply
+from bot.store.records import Report
+
+QUESTIONS_SHOWN = 15  # what one message can hold on every platform (Slack: 50 blocks; Discord: one embed)
+NOTHING_ANSWERED = "You haven't answered a question here yet, so there is nothing to report. Send `quiz` to get one."
+BAD_REPORT_BUTTON = "That button didn't carry a question I can report. Send `report` to report the question you last answered."
+
+
+def report_button(question_id: str) -> Button:
+    """The button under every answer: it asks what is wrong with the question just answered."""
+    return Button("Report a problem", ACTION_REPORT, question_id)
+
+
+def reason_value(question_id: str, reason: str) -> str:
+    return f"{question_id}:{reason}"
+
+
+def parse_reason_value(value: str) -> tuple[str, str] | None:
+    question_id, _, reason = value.partition(":")
+    if not question_id or len(question_id) > 64 or reason not in REPORT_REASONS:
+        return None
+    return question_id, reason
+
+
+def _snippet(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def unknown_question(question_id: str) -> Reply:
+    return error_reply(f"I don't know a question called `{question_id}`. Send `report` to report the question you last answered.")
+
+
+def not_answered(question_id: str) -> Reply:
+    return error_reply(
+        f"You can only report a question you have answered here, and you haven't answered `{question_id}`. "
+        "Nothing was reported; send `report` for the one you answered last."
+    )
+
+
+def reason_picker(question_id: str, prompt: str, typed: str) -> Reply:
+    """Which reason: one button each; typing the command adds a note (``typed`` is how, for this question)."""
+    text = (
+        f"What's wrong with this question? _{_snippet(prompt)}_\n"
+        f"Pick a reason, or type `{typed} <reason> <what you noticed>` to add a note "
+        f"(reasons: {', '.join(REPORT_REASONS)})."
+    )
+    buttons = tuple(Button(REPORT_REASON_LABELS[r], ACTION_REPORT_REASON, reason_value(question_id, r)) for r in REPORT_REASONS)
+    return Reply(text=text, kind="report", sections=(Section(title="Report a problem", text=text, buttons=buttons),), private=True)
+
+
+def reported(report: Report, prompt: str, paused: bool) -> Reply:
+    lines = [
+        f"🚩 Thanks, reported as **{report.reason}** (report #{report.id}): _{_snippet(prompt)}_",
+        "An admin here will look at it; the course's maintainers see it too.",
+    ]
+    if paused:
+        lines.append("Enough people here reported it, so I won't ask it here again until an admin resolves it.")
+    text = "\n".join(lines)
+    return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)
+
+
+def already_reported(report: Report, tz: str) -> Reply:
+    if report.is_open:
+        text = f"You already reported this question (as {report.reason}, report #{report.id}), so nothing changed. Thanks!"
+    else:
+        assert report.resolved_at is not None
+        when = report.resolved_at.astimezone(ZoneInfo(tz))
+        text = (f"You already reported this question (report #{report.id}); an admin resolved it on {when:%a %d %b}: "
+                f"{report.resolution}. Nothing changed.")
+    return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)
+
+
+def open_reports(reports: Sequence[Report], paused: frozenset[str], content: Curriculum) -> Reply:
+    """The admin's list: one block per question (its learners, whether it is paused), one line per report."""
+    if not reports:
+        text = "No open reports here. When someone reports a question (the button under every answer), it shows up here."
+        return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)
+    by_question: dict[str, list[Report]] = {}
+    for report in reports:
+        by_question.setdefault(report.question_id, []).append(report)
+    sections = []
+    shown = list(by_question.items())[:QUESTIONS_SHOWN]
+    for question_id, group in shown:
+        question = content.questions.get(question_id)
+        track = content.track_title(question.track_id) if question else "no longer in the course"
+        people = len({r.user_id for r in group})
+        state = " · ⏸ paused here" if question_id in paused else ""
+        head = f"{question_id} · {track} · {people} learner{'s' if people != 1 else ''}{state}"
+        lines = [f"_{_snippet(question.prompt)}_"] if question else []
+        lines += [f"#{r.id} **{r.reason}**" + (f": “{_snippet(r.text, 200)}”" if r.text else "") for r in group]
+        sections.append(Section(title=head, text="\n".join(lines)))
+    count = len(reports)
+    hidden = len(by_question) - len(shown)
+    more = f" {hidden} more question{'s' if hidden != 1 else ''} not shown: resolve some to see the rest." if hidden else ""
+    footer = (f"{count} open report{'s' if count != 1 else ''} on {len(by_question)} question{'s' if len(by_question) != 1 else ''}.{more} "
+              "Resolve one with `admin resolve <id> <note>` (it closes every open report on that question).")
+    text = "\n\n".join(f"{s.title}\n{s.text}" for s in sections) + f"\n\n{footer}"
+    return Reply(text=text, kind="report", sections=(*sections, Section(text=footer)), private=True)
+
+
+def unknown_report(report_id: int) -> Reply:
+    return error_reply(f"There is no report #{report_id} here. `admin reports` lists the open ones. Nothing changed.")
+
+
+def already_resolved(report: Report, tz: str) -> Reply:
+    assert report.resolved_at is not None
+    when = report.resolved_at.astimezone(ZoneInfo(tz))
+    text = f"Report #{report.id} was already resolved on {when:%a %d %b}: {report.resolution}. Nothing changed."
+    return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)
+
+
+def resolved(report: Report, closed: int, was_paused: bool) -> Reply:
+    others = closed - 1
+    also = f" and {others} other report{'s' if others != 1 else ''} on the same question" if others > 0 else ""
+    back = " It is asked here again." if was_paused else ""
+    text = f"✅ Resolved report #{report.id}{also} ({report.question_id}) with your note.{back}"
+    return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)
