@@ -10,7 +10,9 @@ from bot.commands.types import (
     DAY_NAMES,
     EVERY_DAY,
     WEEKDAYS,
+    AdminContent,
     AdminHelp,
+    AdminImport,
     Answer,
     ChooseTrack,
     Command,
@@ -22,6 +24,7 @@ from bot.commands.types import (
     Leaderboard,
     Mood,
     Quiz,
+    RemoveContent,
     Review,
     SetDailyTime,
     SetNudges,
@@ -40,8 +43,8 @@ from bot.commands.typos import close_enough, edit_distance, suggest
 from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, resolve_track
 
 __all__ = [
-    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminHelp", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
-    "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "Review",
+    "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminContent", "AdminHelp", "AdminImport", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
+    "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "RemoveContent", "Review",
     "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
     "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
     "parse_days", "parse_hhmm", "resolve_track", "suggest",

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 
 from bot.commands.types import (
+    AdminImport,
     Answer,
     ChooseTrack,
     ForgetMe,
     Help,
     Leaderboard,
+    RemoveContent,
     SetDailyTime,
     SetNudges,
     SetTimeZone,
@@ -107,3 +109,14 @@ def forget_confirmation(said: str, args: list[str]) -> ForgetMe:
     if len(args) == 1 and args[0].lower() == "confirm":
         return ForgetMe(True)
     raise CommandError("Send `forget-me` and I will ask you to confirm.")
+
+
+def import_file(said: str, args: list[str]) -> AdminImport:
+    """The file's name when one is typed (the console's path; paths may have spaces), else none yet."""
+    return AdminImport(" ".join(args) or None)
+
+
+def removed_track(said: str, args: list[str]) -> RemoveContent:
+    if len(args) != 1 or not _TRACK_NAME.match(args[0].lower()):
+        raise CommandError("Name one of your tracks by its id, for example `admin content remove acme-policy`. `admin content` lists them.")
+    return RemoveContent(args[0].lower())

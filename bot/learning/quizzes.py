@@ -18,8 +18,9 @@ def pick_question(deps: Deps, learner: Learner) -> tuple[str, str]:
     """New material from the learner's track first, then the most overdue review; with its heading label."""
     repo, content, now = deps.repo, deps.content, deps.clock.now()
     answered = repo.answered_question_ids(learner.workspace_id, learner.user_id)
-    order = content.question_order(learner.track)
-    if learner.track == PATH_TRACK_ID:
+    track = content.followed(learner.track)  # a removed workspace track falls back to where newcomers start
+    order = content.question_order(track)
+    if track == PATH_TRACK_ID:
         for qid in content.path_question_order:
             if qid not in answered:
                 return qid, "Quiz"

@@ -208,6 +208,25 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE subscriptions ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE outbox ADD COLUMN shard INTEGER NOT NULL DEFAULT 0
     """),
+    ("0006_workspace_content", """
+        CREATE TABLE workspace_tracks (
+            workspace_id TEXT NOT NULL,
+            track_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            filename TEXT NOT NULL,
+            source TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            imported_at BIGINT NOT NULL,
+            PRIMARY KEY (workspace_id, track_id)
+        );
+        CREATE TABLE workspace_content (workspace_id TEXT PRIMARY KEY, revision BIGINT NOT NULL);
+        CREATE TABLE content_uploads (
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            PRIMARY KEY (workspace_id, user_id)
+        )
+    """),
 )
 
 IDENTITY_TABLES = ("answers", "subscriptions", "outbox", "delivery_notices", "slack_installations", "slack_bots")

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.reviews import ScheduledCard
 from bot.store.drivers.sql.database import Row, SqlDatabase, from_ts, lock_learner, shard_of, to_ts
+from bot.store.drivers.sql.workspace_content import SqlWorkspaceContent
 from bot.store.records import (
     ActivityDay,
     AnswerRow,
@@ -88,7 +89,7 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository:
+class SqlRepository(SqlWorkspaceContent):
     """The Repository over any driver's database."""
 
     def __init__(self, db: SqlDatabase) -> None:
@@ -197,6 +198,7 @@ class SqlRepository:
                 "DELETE FROM subscriptions WHERE workspace_id = ? AND kind = 'dm' AND user_id = ?", (workspace_id, user_id)
             )
             removed += cursor.rowcount
+            removed += self.forget_importer(conn, workspace_id, user_id)
         return removed
 
     def export_learner(self, workspace_id: str, user_id: str) -> LearnerExport | None:
