@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import fields, replace
+from typing import Any
 
 from bot import commands as cmd
 from bot import guide, privacy, settings, subscriptions  # noqa: F401  (each registers its use cases)
@@ -23,14 +24,14 @@ from bot.learners import ensure_learner
 from bot.learning import answers, quizzes, review, tips, tracks  # noqa: F401
 from bot.messages import ACTION_ANSWER, ACTION_FORGET_CANCEL, ACTION_FORGET_CONFIRM, ACTION_NEXT_TIP, ACTION_START_QUIZ, Reply, error_reply
 from bot.progress import home, leaderboard, stats, streak  # noqa: F401
-from bot.workspace_content import use_case as content_use_case
 from bot.render.common import OOPS, TRY_AGAIN, UNKNOWN_BUTTON, UNKNOWN_COMMAND
-from bot.render.workspace_content import NO_FILE_EXPECTED
 from bot.render.help import with_tz_hint
 from bot.render.learning import BAD_ANSWER_BUTTON, parse_answer_value
+from bot.render.workspace_content import NO_FILE_EXPECTED
 from bot.reviews import ReviewScheduler
 from bot.store.records import Learner
 from bot.store.repository import Repository, StoreUnavailable
+from bot.workspace_content import use_case as content_use_case
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +140,10 @@ class CompanionService(Companion):
             command = cmd.parse_command(text)
         except cmd.CommandError as error:
             return error_reply(str(error))
-        if "upload" not in {f.name for f in fields(command)}:  # type: ignore[arg-type]
+        takes_file: Any = command  # a command with a ``file`` option carries the file in its ``upload`` field
+        if "upload" not in {f.name for f in fields(takes_file)}:
             return error_reply(NO_FILE_EXPECTED)
-        return self.execute(ctx, replace(command, upload=upload))  # type: ignore[type-var]
+        return self.execute(ctx, replace(takes_file, upload=upload))
 
     def awaits_upload(self, ctx: Context) -> bool:
         try:

@@ -4,7 +4,7 @@
 ``cmd.COMMAND_TABLE``, ``cmd.CommandError`` and the value readers.
 """
 
-from bot.commands.parsing import needs_admin, parse_command
+from bot.commands.parsing import file_argument, needs_admin, parse_command
 from bot.commands.table import COMMAND_TABLE, AdminRule, CommandSpec, CommandTable, Option, OptionKind
 from bot.commands.types import (
     DAY_NAMES,
@@ -46,6 +46,6 @@ __all__ = [
     "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "WEEKDAYS", "AdminContent", "AdminHelp", "AdminImport", "AdminRule", "Answer", "ChooseTrack", "Command", "CommandError", "CommandSpec",
     "CommandTable", "Confirm", "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "RemoveContent", "Review",
     "SetDailyTime", "SetNudges", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats", "Streak", "Subscribe", "Tip", "Tracks",
-    "Unsubscribe", "Weekday", "close_enough", "edit_distance", "looks_like_tz", "needs_admin", "parse_command",
+    "Unsubscribe", "Weekday", "close_enough", "edit_distance", "file_argument", "looks_like_tz", "needs_admin", "parse_command",
     "parse_days", "parse_hhmm", "resolve_track", "suggest",
 ]

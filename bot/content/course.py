@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-from collections.abc import Sequence
 
 from bot.content.schema import LETTERS, PATH_TRACK_ID, PathFile, Question, Tip, TrackFile, TrackInfo
 

@@ -39,12 +39,16 @@ def read_track_file(data: bytes | str, name: str, course: Curriculum, others: Se
         raise ContentError(problems)
     track_id = parsed.track.id
     id_line = line_of(raw, ("track", "id"))
+    where: dict[str, str] = {}
     if track_id == PATH_TRACK_ID or course.track(track_id) is not None:
+        # Its items then share the course's ids too: the one line that says why is enough.
         problems.append(f"{name}:{id_line}: track id {track_id!r} is the course's own; give your track an id of its own, such as 'our-{track_id}'")
-    where = {item: "the course" for item in (*course.tips, *course.questions)}
+    else:
+        where.update(dict.fromkeys((*course.tips, *course.questions), "the course"))
     for other in others:
         if other.track.id != track_id:
-            where.update({item.id: f"your track {other.track.id!r}" for item in (*other.tips, *other.questions)})
+            where.update({tip.id: f"your track {other.track.id!r}" for tip in other.tips})
+            where.update({question.id: f"your track {other.track.id!r}" for question in other.questions})
     tips: dict[str, Tip] = {}
     questions: dict[str, Question] = {}
     check_track_file(raw, name, parsed, where, tips, questions, WORKSPACE_POLICY, problems)

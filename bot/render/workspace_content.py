@@ -46,7 +46,7 @@ def imported(track_id: str, title: str, tips: int, questions: int, version: int,
     """The track is live here; the audit's findings follow as advice, never as a refusal."""
     verb = "Imported" if version == 1 else f"Replaced with version {version}:"
     text = (
-        f"✅ {verb} *{title}* (`{track_id}`), {counted(tips, 'tip')} and {counted(questions, 'question')}. Learners here see it in "
+        f"✅ {verb} **{title}** (`{track_id}`), {counted(tips, 'tip')} and {counted(questions, 'question')}. Learners here see it in "
         f"`tracks` and follow it with `track {track_id}`; no other workspace sees it."
     )
     if version > 1:
