@@ -34,17 +34,21 @@ def read_track_file(data: bytes | str, name: str, course: Curriculum, others: Se
         raise ContentError([f"{name}:1: not UTF-8 text; save the file as UTF-8 YAML"]) from None
     problems: list[str] = []
     raw = parse_yaml_text(text, name, problems)
-    parsed: TrackFile | None = validate_document(TrackFile, raw, name, problems) if raw is not None else None
-    if raw is None or parsed is None:
+    if raw is None:
         raise ContentError(problems)
-    track_id = parsed.track.id
-    id_line = line_of(raw, ("track", "id"))
+    parsed: TrackFile | None = validate_document(TrackFile, raw, name, problems)
+    header = raw.data.get("track") if isinstance(raw.data, dict) else None
+    named = header.get("id") if isinstance(header, dict) else None
     where: dict[str, str] = {}
-    if track_id == PATH_TRACK_ID or course.track(track_id) is not None:
-        # Its items then share the course's ids too: the one line that says why is enough.
-        problems.append(f"{name}:{id_line}: track id {track_id!r} is the course's own; give your track an id of its own, such as 'our-{track_id}'")
+    if isinstance(named, str) and (named == PATH_TRACK_ID or course.track(named) is not None):
+        # Said even when other rules fail too; its items then share the course's ids, and this one line says why.
+        problems.insert(0, f"{name}:{line_of(raw, ('track', 'id'))}: track id {named!r} is the course's own; "
+                           f"give your track an id of its own, such as 'our-{named}'")
     else:
         where.update(dict.fromkeys((*course.tips, *course.questions), "the course"))
+    if parsed is None:
+        raise ContentError(problems)
+    track_id = parsed.track.id
     for other in others:
         if other.track.id != track_id:
             where.update({tip.id: f"your track {other.track.id!r}" for tip in other.tips})
