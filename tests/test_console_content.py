@@ -68,5 +68,6 @@ def test_the_console_imports_lists_and_removes_its_own_track(tmp_path: Path) -> 
 
 def test_the_console_names_a_file_it_cannot_read(tmp_path: Path) -> None:
     result = run_cli("console", "--db", str(tmp_path / "c.db"), "--user", "ada", stdin=f"admin import {tmp_path / 'missing.yaml'}\nadmin import\n")
-    assert "I couldn't read" in result.stdout and "missing.yaml: No such file or directory. Nothing was stored." in result.stdout
+    assert "I couldn't read" in result.stdout
+    assert "missing.yaml: No such file or directory. Nothing was stored." in result.stdout
     assert "Name the file: admin import path/to/track.yaml" in result.stdout

@@ -30,13 +30,13 @@ def test_a_dm_subscriber_gets_the_workspace_track_and_another_workspace_never_do
     refused = world.service.handle_text(bob, "subscribe 07:00 UTC acme-policy")
     assert refused.kind == "error"
 
-    for day in range(2):
+    for _ in range(2):
         due = world.subscription(world.repo.get_subscription("T1", "dm:U-ada", "dm").id).next_due_at  # type: ignore[union-attr]
         assert due is not None
         world.at(due).sweep()
 
     ada_posts, bob_posts = posts_to(world, "U-ada"), posts_to(world, "U-bob")
-    assert len(ada_posts) == 2 and len(bob_posts) == 2
+    assert len(ada_posts) == len(bob_posts) == 2
     assert all("Acme AI policy" in reply.text for reply in ada_posts)
     assert not any("Acme" in reply.text for reply in bob_posts)
 
