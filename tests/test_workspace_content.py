@@ -3,7 +3,10 @@ another process seeing an import at its next request."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -181,3 +184,14 @@ def test_forget_me_keeps_the_track_but_not_who_imported_it(service: CompanionSer
     chat.send("forget-me")
     chat.send("yes")
     assert [t.imported_by for t in repo.workspace_tracks("A")] == [""]
+
+
+def test_an_admins_export_lists_the_tracks_they_imported(service: CompanionService) -> None:
+    import_track(service, "A")
+    reply = service.handle_text(admin("A"), "export")
+    assert reply.attachment is not None
+    document = json.loads(zipfile.ZipFile(BytesIO(reply.attachment.content)).read("aipm-export.json"))
+    assert [(t["track_id"], t["version"], t["file"]) for t in document["tracks_imported"]] == [("acme-policy", 1, "acme-policy.yaml")]
+    other = service.handle_text(Context(workspace_id="A", platform="console", user_id="U2"), "export")
+    assert other.attachment is not None
+    assert json.loads(zipfile.ZipFile(BytesIO(other.attachment.content)).read("aipm-export.json"))["tracks_imported"] == []

@@ -25,7 +25,8 @@ def export(deps: Deps, asker: Asker, command: cmd.Export) -> Reply:
         data = LearnerExport(learner, (), (), (), (), (), (), ())
     now = deps.clock.now()
     rows = revlog(data.answers, lambda state, correct, at: deps.reviews.record(state, correct, at).state_json)
-    document = export_document(data, deps.repo.get_workspace(learner.workspace_id), deps.content, _streak(data, now), now)
+    imported = [t for t in deps.repo.workspace_tracks(learner.workspace_id) if t.imported_by == learner.user_id]
+    document = export_document(data, deps.repo.get_workspace(learner.workspace_id), deps.content, _streak(data, now), now, imported)
     return export_reply(data, ZIP_NAME, export_zip(document, rows, now))
 
 
