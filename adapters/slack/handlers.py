@@ -233,7 +233,12 @@ class SlackHandlers:
             if not applied.fresh or applied.response is None:
                 outcome = "duplicate"
                 return
-            client.chat_postMessage(channel=event["channel"], **applied.response)
+            try:
+                client.chat_postMessage(channel=event["channel"], **applied.response)
+            except (SlackApiError, SlackClientError, OSError) as error:  # stored: the recovery pass posts it again
+                log.warning("could not answer a file sent in a DM: %s", error.__class__.__name__)
+                outcome = "reply-pending"
+                return
             self.intake.responded(key)
             outcome = "done"
         except Exception:

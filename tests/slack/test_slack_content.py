@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from slack_fake_api import FakeSlackApi
 from slack_harness import FinishedLog, SlackClient, all_text
+
+from adapters.slack.runner import SlackRunner
+from bot.clock import FixedClock
 
 TRACK = (Path(__file__).resolve().parents[1] / "fixtures" / "workspace" / "acme-policy.yaml").read_bytes()
 ADMIN = "UADMIN"
@@ -96,3 +100,20 @@ def test_a_retried_file_event_imports_once(slack: SlackClient, fake: FakeSlackAp
     finished.wait("dm_file", "done")
     assert len(fake.calls_to("download")) == 1
     assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_an_import_whose_answer_was_lost_is_answered_by_the_recovery_pass(
+    slack: SlackClient, fake: FakeSlackApi, finished: FinishedLog, runner: SlackRunner, clock: FixedClock, count: Callable[[str], int],
+) -> None:
+    fake.users[ADMIN] = {"is_admin": True}
+    slack.send("admin import", user=ADMIN)
+    fake.script("chat.postMessage", body={"ok": False, "error": "ratelimited"})
+    dm_file(slack, fake, TRACK)
+    finished.wait("dm_file", "reply-pending")
+    assert count("workspace_tracks") == 1
+
+    clock.advance(timedelta(minutes=1))
+    assert runner.finish_open_requests(starting=False) == 1
+
+    assert "Imported *Acme AI policy*" in posted_to(fake, f"D{ADMIN}", 2)
+    assert len(fake.calls_to("download")) == 1, "the stored answer is sent; the file is not imported again"
