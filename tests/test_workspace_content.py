@@ -195,3 +195,13 @@ def test_an_admins_export_lists_the_tracks_they_imported(service: CompanionServi
     other = service.handle_text(Context(workspace_id="A", platform="console", user_id="U2"), "export")
     assert other.attachment is not None
     assert json.loads(zipfile.ZipFile(BytesIO(other.attachment.content)).read("aipm-export.json"))["tracks_imported"] == []
+
+
+def test_the_audit_is_advice_shown_after_a_successful_import(service: CompanionService, repo: SqliteRepository) -> None:
+    negative = TRACK.replace(b"Where may you paste a customer's support ticket to summarise it?", b"Which of these is NOT allowed with a support ticket?")
+    reply = import_track(service, "A", negative)
+    assert "Imported **Acme AI policy**" in reply
+    assert "Advice from the question audit (the track is imported either way)" in reply
+    assert "acme-policy-q-01 asks for the wrong one" in reply
+    assert [t.track_id for t in repo.workspace_tracks("A")] == ["acme-policy"]
+    assert "Advice" not in import_track(service, "B")  # two plain questions: nothing to say
