@@ -21,6 +21,7 @@ import discord
 
 from adapters.discord.context import context_from_interaction
 from adapters.discord.embeds import render_reply
+from bot.commands import needs_admin
 from bot.context import Companion, Context, Upload
 from bot.delivery_codec import reply_from_json, reply_to_json
 from bot.intake import Intake, IntakeRecord, OpenRequest
@@ -77,6 +78,9 @@ class CoreBridge:
         """A command with a file (``admin import``): the attachment is fetched from the CDN in the worker, so a
         slow download defers like a slow core call; the intake keeps its address, not its bytes."""
         ctx = context_from_interaction(interaction)
+        if not ctx.is_admin and needs_admin(text, ctx.in_private):
+            await self.run_text(interaction, text)  # the core refuses it, and a refused file is never fetched
+            return
         upload = {"url": attachment.url, "filename": attachment.filename}
         await self._run(interaction, ctx, {"text": text, "upload": upload}, lambda: self._import(ctx, text, upload),
                         defer=lambda: interaction.response.defer(ephemeral=DEFER_EPHEMERAL, thinking=True))

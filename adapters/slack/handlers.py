@@ -207,11 +207,11 @@ class SlackHandlers:
 
     def on_dm_message(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         """A file in the DM after ``/aipm admin import`` is the admin's track; any other message is left alone."""
-        outcome = "ignored"
         key = intake_key(body, "event_callback")
+        if key is None or not is_dm_file(event):
+            return  # a message without a file, or not in a DM: nothing for the bot
+        outcome = "ignored"
         try:
-            if key is None or not is_dm_file(event):
-                return
             ctx = self.contexts.for_dm_file(body, event, client)
             file = uploads.the_file(event)
             if file is None or not self.service.awaits_upload(ctx):
@@ -244,8 +244,7 @@ class SlackHandlers:
         except Exception:
             outcome = "error"
             log.exception("a file sent in a DM failed")
-            if key:
-                self.intake.failed(key)
+            self.intake.failed(key)
         finally:
             self.on_finished("dm_file", outcome)
 

@@ -52,8 +52,10 @@ async def test_a_bad_file_a_course_id_and_a_non_admin_store_nothing(tmp_path: Pa
         assert "acme-policy.yaml:5: track.order" in broken.text
         collides = await import_file(world, TRACK.replace(b"acme-policy", b"alpha"), "alpha.yaml", **ADMIN)
         assert "alpha.yaml:2: track id 'alpha' is the course's own" in collides.text
+        fetched = len([h for h in world.fake.hits if h.kind == "cdn"])
         learner = await import_file(world, TRACK)
         assert "Only workspace admins" in learner.text
+        assert len([h for h in world.fake.hits if h.kind == "cdn"]) == fetched, "a refused file is never downloaded"
 
         assert world.count("workspace_tracks") == 0
         assert "acme-policy" not in await autocomplete_tracks(world)
