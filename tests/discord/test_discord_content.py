@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discord_world import World, discord_world
+from discord_world import LEARNER, World, discord_world
 from fake_discord import AUTOCOMPLETE_RESULT, GUILD_ID, MANAGE_GUILD, Hit
 
 TRACK = (Path(__file__).resolve().parents[1] / "fixtures" / "workspace" / "acme-policy.yaml").read_bytes()
@@ -39,11 +39,18 @@ async def test_an_admin_imports_a_track_from_an_attachment_and_only_this_server_
         assert "following **Acme AI policy**" in (await world.send("track", {"name": "acme-policy"})).text
         assert "Acme AI policy" in (await world.send("quiz")).text
 
-        elsewhere = {"guild_id": OTHER_GUILD}
+        await world.send("answer", {"letter": "A"})
+        elsewhere: dict[str, object] = {"guild_id": OTHER_GUILD, "user_id": LEARNER + 5}
         assert "acme-policy" not in await autocomplete_tracks(world, **elsewhere)
-        assert "acme-policy" not in (await world.send("tracks", **elsewhere)).text  # type: ignore[arg-type]
         refused = await world.send("track", {"name": "acme-policy"}, **elsewhere)  # type: ignore[arg-type]
         assert "following" not in refused.text
+        for path in ("tracks", "tip", "quiz", "review", "stats", "leaderboard", "admin content"):
+            text = (await world.send(path, **(elsewhere | (ADMIN if path.startswith("admin") else {})))).text  # type: ignore[arg-type]
+            assert "Acme" not in text, path
+            assert "acme-policy" not in text, path
+
+        again = await import_file(world, TRACK.replace(b"sales figures", b"support logs"), **ADMIN)
+        assert "Replaced with version 2" in again.text
 
 
 async def test_a_bad_file_a_course_id_and_a_non_admin_store_nothing(tmp_path: Path) -> None:

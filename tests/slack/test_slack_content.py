@@ -50,8 +50,14 @@ def test_an_admin_imports_a_track_by_dm_and_only_this_workspace_sees_it(
     assert "acme-policy" in all_text(slack.send("tracks"))
     assert "Acme AI policy" in all_text(slack.send("track acme-policy"))
     assert "Acme AI policy" in all_text(slack.send("quiz"))
-    assert "acme-policy" not in all_text(slack.send("tracks", team="T2"))
+    slack.send("answer A")
     assert "following" not in all_text(slack.send("track acme-policy", team="T2"))
+    for command in ("tracks", "tip", "quiz", "review", "stats", "leaderboard all"):
+        text = all_text(slack.send(command, team="T2"))
+        assert "Acme" not in text, command
+        assert "acme-policy" not in text, command
+    fake.users["UADMIN2"] = {"is_admin": True}
+    assert "no tracks of its own yet" in all_text(slack.send("admin content", team="T2", user="UADMIN2"))
 
     dm_file(slack, fake, TRACK, event_id="EvFile2")  # the awaited upload was used: a second file is not imported
     finished.wait("dm_file", "ignored")
