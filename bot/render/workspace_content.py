@@ -10,7 +10,6 @@ from bot.store.records import WorkspaceTrack
 
 PROBLEMS_SHOWN = 15
 NO_FILE_EXPECTED = "That command takes no file. Send `admin import` with a YAML track file to add a track."
-NOTHING_AWAITED = "I wasn't expecting a file from you. To import a track, send `/aipm admin import` first, then the file here."
 NO_TRACKS_YET = (
     "This workspace has no tracks of its own yet. Write one in the course's YAML format (see `content/tracks/` in the bot's "
     "repository) and send it with `admin import`."
@@ -59,11 +58,11 @@ def imported(track_id: str, title: str, tips: int, questions: int, version: int,
     return Reply(text=text, kind="info", sections=tuple(sections), private=True)
 
 
-def content_list(tracks: Sequence[WorkspaceTrack], titles: dict[str, str], tz_label: str = "UTC") -> Reply:
+def content_list(tracks: Sequence[WorkspaceTrack], titles: dict[str, str]) -> Reply:
     if not tracks:
         return info_reply("info", NO_TRACKS_YET)
     lines = [
-        f"• `{t.track_id}` {titles.get(t.track_id, '')}: version {t.version}, {t.imported_at:%Y-%m-%d %H:%M} {tz_label}"
+        f"• `{t.track_id}` {titles.get(t.track_id, '')}: version {t.version}, {t.imported_at:%Y-%m-%d %H:%M} UTC"
         + (f" by {t.imported_by}" if t.imported_by else "") + f" ({t.filename})"
         for t in tracks
     ]
