@@ -1,4 +1,5 @@
-"""``aipm content ...``: validate, count and audit the curriculum, and analyse its items from live answers."""
+"""``aipm content ...``: validate, count and audit the curriculum, analyse its items from live answers, list
+learners' reports, and import a workspace's own track."""
 
 from __future__ import annotations
 
@@ -171,6 +172,35 @@ def _print_audit(report: AuditReport, live: tuple[ItemStatsReport, str] | None =
         print_live_section(live[0], scope(live[1], workspace), console)
 
 
+def _content_import(args: argparse.Namespace) -> int:
+    """Import a track for one workspace straight into the configured database, as its admin would in chat."""
+    from adapters.console.render import render_plain
+    from app.wiring import build_core
+    from bot.context import Context, Upload
+    from bot.workspace_content.use_case import import_track
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"{path}:1: cannot read the file: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        core = build_core(load_settings(), db=args.db)
+    except ContentError as error:
+        print("The curriculum is invalid:\n" + "\n".join(error.problems), file=sys.stderr)
+        return 1
+    try:
+        workspace = core.repo.get_workspace(args.workspace)
+        ctx = Context(workspace_id=args.workspace, platform=workspace.platform if workspace else "console", user_id="", is_admin=True)
+        reply = import_track(core.service.deps.seen_from(args.workspace), ctx, Upload(path.name, data))
+    finally:
+        core.store.close()
+    failed = reply.kind == "error"
+    print(render_plain(reply), file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
 def add_content_commands(sub: Any) -> None:
     content = sub.add_parser("content", help="check the curriculum")
     content_sub = content.add_subparsers(dest="content_command", required=True)
@@ -210,3 +240,13 @@ def add_content_commands(sub: Any) -> None:
     from app.content_reports import add_reports_command
 
     add_reports_command(content_sub)
+    imports = content_sub.add_parser(
+        "import", help="add (or replace) one workspace's own track from a YAML file, in the configured database",
+        description="Validate FILE with the course's rules (every problem as file:line: reason; nothing stored unless all of it is valid), "
+                    "then store it as a track only workspace ID sees. Importing the same track id again replaces it.",
+        epilog="example: aipm content import --workspace console acme-policy.yaml",
+    )
+    imports.add_argument("--workspace", required=True, metavar="ID", help="the workspace: a Slack team id, a Discord server id, or console")
+    imports.add_argument("--db", help="database file or URL (default: AIPM_DATABASE_URL / AIPM_DB)")
+    imports.add_argument("file", metavar="FILE", help="a track file in the course's YAML format")
+    imports.set_defaults(func=_content_import)

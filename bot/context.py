@@ -33,6 +33,14 @@ class Context:
         return self.is_dm or self.channel_id is None
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file a person sent with a command (a track to import): its name as sent, and its bytes."""
+
+    filename: str
+    data: bytes
+
+
 class Companion(Protocol):
     """The core as every adapter sees it (``bot.service.CompanionService`` is the implementation)."""
 
@@ -51,4 +59,17 @@ class Companion(Protocol):
     def answer_options(self, ctx: Context) -> list[tuple[str, str]]:
         """``(letter, text)`` for each option of the asker's open quiz, for a platform that offers them as the
         user types (Discord's autocomplete); empty without one. Reads only: nobody is created for asking."""
+        ...
+
+    def handle_upload(self, ctx: Context, text: str, upload: Upload) -> Reply:
+        """A command that takes a file (``admin import``), with the file the person sent."""
+        ...
+
+    def awaits_upload(self, ctx: Context) -> bool:
+        """Whether the asker asked to import and their next file is it (Slack: a file sent in the DM)."""
+        ...
+
+    def track_options(self, ctx: Context) -> list[tuple[str, str]]:
+        """``(id, title)`` of every track the asker's workspace can follow (the course and its own), for a
+        platform that offers them as the user types. Reads only."""
         ...

@@ -74,7 +74,6 @@ class Planner:
     def __init__(self, deps: Deps, store: DeliveryStore, config: DeliveryConfig) -> None:
         self.deps = deps
         self.repo = deps.repo
-        self.content = deps.content
         self.store = store
         self.config = config
 
@@ -137,8 +136,9 @@ class Planner:
             owner: str | None = sub.user_id
             path_day = None
         else:
-            material = posts.daily_material(self.content, sub.track, sub.path_day, paused_questions(self.deps, sub.workspace_id))
-            reply, question_id, owner, path_day = posts.channel_post(self.content, material, instance_id), material.question_id, None, sub.path_day + 1
+            content = self.deps.seen_from(sub.workspace_id).content  # the course plus this workspace's own tracks
+            material = posts.daily_material(content, sub.track, sub.path_day, paused_questions(self.deps, sub.workspace_id))
+            reply, question_id, owner, path_day = posts.channel_post(content, material, instance_id), material.question_id, None, sub.path_day + 1
         instance = QuizInstance(
             id=instance_id, workspace_id=sub.workspace_id, question_id=question_id, owner_user_id=owner,
             channel_id=sub.channel_id, origin="dm" if owner else "channel", created_at=now,
@@ -152,16 +152,17 @@ class Planner:
         if learner is None:
             log.warning("no learner %s for DM subscription %s; nothing to post", sub.user_id, sub.id)
             return None
-        if self.content.has_track(sub.track):
+        deps = self.deps.seen_from(sub.workspace_id)  # the course plus this workspace's own tracks
+        if deps.content.has_track(sub.track):
             learner = replace(learner, track=sub.track)
-        paused = paused_questions(self.deps, learner.workspace_id)
+        paused = paused_questions(deps, learner.workspace_id)
         due = [
             c for c in self.repo.due_cards(learner.workspace_id, learner.user_id, now, 5 + len(paused))
-            if c.question_id in self.content.questions and c.question_id not in paused
+            if c.question_id in deps.content.questions and c.question_id not in paused
         ]
-        question_id, label = (due[0].question_id, "Review") if due else pick_question(self.deps, learner, paused)
-        tip_id, _ = next_tip_id(self.deps, learner)
-        reply = posts.dm_post(self.content, tip_id, question_id, label, instance_id)
+        question_id, label = (due[0].question_id, "Review") if due else pick_question(deps, learner, paused)
+        tip_id, _ = next_tip_id(deps, learner)
+        reply = posts.dm_post(deps.content, tip_id, question_id, label, instance_id)
         return reply, question_id, TipView(learner.workspace_id, learner.user_id, tip_id)
 
     def _seeds(self, sub: Subscription, now: datetime) -> tuple[TimerSeed, ...]:

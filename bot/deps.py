@@ -6,7 +6,7 @@ and a fixed clock, and delivery builds its posts from the same functions over th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -16,6 +16,7 @@ from bot.context import Context
 from bot.reviews import ReviewScheduler
 from bot.store.records import Learner, Workspace
 from bot.store.repository import Repository
+from bot.workspace_content.curricula import WorkspaceCurricula
 
 REVIEW_BATCH = 50  # the most due cards one `review` lines up; the total is counted apart from it
 REPORT_PAUSE_THRESHOLD = 3  # distinct learners whose open reports pause a question in their workspace
@@ -36,6 +37,23 @@ class Deps:
     """Workspaces seen by this process: read on every request, so cached."""
     forget_asked_at: dict[tuple[str, str], datetime] = field(default_factory=dict)
     """When each learner was last asked "Are you sure?" about forget-me; a restart just asks again."""
+    curricula: WorkspaceCurricula = field(default=None)  # type: ignore[assignment]
+    """Each workspace's curriculum (the course plus its own tracks), shared by every view of these deps."""
+
+    def __post_init__(self) -> None:
+        if self.curricula is None:
+            self.curricula = WorkspaceCurricula(self.repo, self.content)
+
+    @property
+    def course(self) -> Curriculum:
+        """The bundled course alone, as loaded at start."""
+        return self.curricula.course
+
+    def seen_from(self, workspace_id: str) -> Deps:
+        """These deps with ``content`` the curriculum as ``workspace_id`` sees it: every workspace-scoped
+        decision (tracks, tips, questions, reviews, stats, delivery) runs over this view, never the bare course."""
+        content = self.curricula.seen_by(workspace_id)
+        return self if content is self.content else replace(self, content=content)
 
 
 class HasDeps(Protocol):

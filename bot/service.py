@@ -9,13 +9,14 @@ case registered for the command (``bot.dispatch``) and turns failures into sente
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import fields, replace
+from typing import Any
 
 from bot import commands as cmd
 from bot import guide, privacy, settings, subscriptions  # noqa: F401  (each registers its use cases)
 from bot.clock import Clock
 from bot.content import Curriculum
-from bot.context import Companion, Context
+from bot.context import Companion, Context, Upload
 from bot.deps import REVIEW_BATCH, Asker, Deps
 from bot.dispatch import use_case_for
 from bot.export import use_case as export_use_case  # noqa: F401
@@ -36,12 +37,14 @@ from bot.progress import home, leaderboard, stats, streak  # noqa: F401
 from bot.render.common import OOPS, TRY_AGAIN, UNKNOWN_BUTTON, UNKNOWN_COMMAND
 from bot.render.help import with_tz_hint
 from bot.render.learning import BAD_ANSWER_BUTTON, parse_answer_value
+from bot.render.workspace_content import NO_FILE_EXPECTED
 from bot.reports import admin as reports_admin  # noqa: F401
 from bot.reports import use_case as reports
 from bot.reviews import ReviewScheduler
 from bot.store.records import Learner
 from bot.store.repository import Repository, StoreUnavailable
 from bot.team import use_case as team_use_case  # noqa: F401
+from bot.workspace_content import use_case as content_use_case
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +110,7 @@ class CompanionService(Companion):
                 if parsed is None:
                     return error_reply(BAD_ANSWER_BUTTON)
                 learner, _ = self.ensure_learner(ctx)
-                return answers.answer(self.deps, Asker(ctx, learner), parsed[0], parsed[1], via_button=True)
+                return answers.answer(self.deps.seen_from(ctx.workspace_id), Asker(ctx, learner), parsed[0], parsed[1], via_button=True)
             if action_id == ACTION_START_QUIZ:
                 return self.execute(ctx, cmd.Quiz())
             if action_id == ACTION_NEXT_TIP:
@@ -133,15 +136,38 @@ class CompanionService(Companion):
         """A summary for home surfaces (Slack's App Home): streak, today's tip, reviews due, start button."""
         try:
             learner, _ = self.ensure_learner(ctx)
-            return home.home(self.deps, learner)
+            return home.home(self.deps.seen_from(ctx.workspace_id), learner)
         except StoreUnavailable:
             return error_reply(TRY_AGAIN)
 
     def answer_options(self, ctx: Context) -> list[tuple[str, str]]:
         try:
-            return answers.open_options(self.deps, ctx.workspace_id, ctx.user_id)
+            return answers.open_options(self.deps.seen_from(ctx.workspace_id), ctx.workspace_id, ctx.user_id)
         except StoreUnavailable:
             return []
+
+    def track_options(self, ctx: Context) -> list[tuple[str, str]]:
+        try:
+            return tracks.track_names(self.deps.seen_from(ctx.workspace_id))
+        except StoreUnavailable:
+            return tracks.track_names(self.deps)
+
+    def handle_upload(self, ctx: Context, text: str, upload: Upload) -> Reply:
+        """A command typed with a file: the command must be one that takes a file, else nothing happens."""
+        try:
+            command = cmd.parse_command(text)
+        except cmd.CommandError as error:
+            return error_reply(str(error))
+        takes_file: Any = command  # a command with a ``file`` option carries the file in its ``upload`` field
+        if "upload" not in {f.name for f in fields(takes_file)}:
+            return error_reply(NO_FILE_EXPECTED)
+        return self.execute(ctx, replace(takes_file, upload=upload))
+
+    def awaits_upload(self, ctx: Context) -> bool:
+        try:
+            return content_use_case.awaits_upload(self.deps, ctx)
+        except StoreUnavailable:
+            return False
 
     def ensure_learner(self, ctx: Context) -> tuple[Learner, bool]:
         """The asker's learner record, created on first sight (``True`` when new)."""
@@ -156,4 +182,4 @@ class CompanionService(Companion):
         use_case = use_case_for(command)
         if use_case is None:
             return error_reply(UNKNOWN_COMMAND)
-        return use_case(self.deps, asker, command)
+        return use_case(self.deps.seen_from(asker.ctx.workspace_id), asker, command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -19,6 +20,11 @@ from bot.store.drivers import open_store
 from bot.store.drivers.sqlite import SqliteRepository
 from tests.databases import database_under_test, fresh_database_url, require_postgres
 from tests.pg_server import PostgresServer, shared_server, why_unavailable
+
+# No test reads or writes the user's own data directory (the default database lives there): this run, and the
+# processes it starts, get a fresh one.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="aipm-test-data-")
+os.environ.pop("AIPM_DB", None)
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday

@@ -69,7 +69,7 @@ def flashcards() -> Iterator[cmd.CommandSpec]:
 
 def discord_paths(curriculum: Curriculum) -> tuple[list[str], dict[str, object]]:
     async def build() -> tuple[list[str], dict[str, object]]:
-        group = build_aipm_group(CoreBridge(None), curriculum)  # type: ignore[arg-type]
+        group = build_aipm_group(CoreBridge(None))  # type: ignore[arg-type]
         tree = app_commands.CommandTree(Client(intents=Intents.none()))
         return list(subcommand_names(group)), group.to_dict(tree)
 

@@ -74,5 +74,6 @@ def test_every_command_in_the_table_is_parseable() -> None:
     for spec in cmd.COMMAND_TABLE:
         example = spec.usage.replace("<A-E>", "A").replace("[week|all]", "").replace("<name>", "path")
         example = example.replace("<Area/City>", "Europe/Paris").replace("<HH:MM>", "09:00").replace("on|off", "on")
-        example = example.replace("<0.80-0.97>", "0.85").replace("<id> <note>", "12 fixed the typo").split("[")[0]
+        example = example.replace("<0.80-0.97>", "0.85").replace("<id> <note>", "12 fixed the typo")
+        example = example.replace("<track>", "acme-policy").replace("<file>", "track.yaml").split("[")[0]
         assert cmd.parse_command(example) is not None

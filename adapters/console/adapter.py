@@ -24,8 +24,12 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from adapters.console.render import button_keys, file_line, image_line, render_plain, to_rich
-from bot.context import Companion, Context
+from bot import commands as cmd
+from bot.context import Companion, Context, Upload
 from bot.messages import Reply
+from bot.render.workspace_content import unreadable_file
+
+UPLOAD_LIMIT = 1024 * 1024  # read no more than this of a named file; the core refuses anything over its own limit
 
 CONSOLE_WORKSPACE = "console"
 LEAVE_WORDS = ("exit", "quit", ":q")
@@ -55,8 +59,18 @@ class ConsoleAdapter:
                     return self._last
         if len(key) == 1 and key.isalpha() and key not in "YN":
             text = f"answer {key}"  # a bare letter answers the open quiz, like clicking its button (y and n are yes and no)
-        self._last = self.service.handle_text(self.context, text)
+        named = cmd.file_argument(text)
+        self._last = self.service.handle_text(self.context, text) if named is None else self.upload(text, Path(named).expanduser())
         return self._last
+
+    def upload(self, text: str, path: Path) -> Reply:
+        """A command that names a file (``admin import track.yaml``): the file is read here and sent with it."""
+        try:
+            with path.open("rb") as file:
+                data = file.read(UPLOAD_LIMIT + 1)
+        except OSError as error:
+            return unreadable_file(str(path), error.strerror or "it cannot be opened")
+        return self.service.handle_upload(self.context, text, Upload(path.name, data))
 
     def run_script(self, lines: Iterable[str], out: TextIO) -> int:
         for line in lines:

@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import urllib.request
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,7 +21,8 @@ import discord
 
 from adapters.discord.context import context_from_interaction
 from adapters.discord.embeds import render_reply
-from bot.context import Companion, Context
+from bot.commands import needs_admin
+from bot.context import Companion, Context, Upload
 from bot.delivery_codec import reply_from_json, reply_to_json
 from bot.intake import Intake, IntakeRecord, OpenRequest
 from bot.messages import Reply, error_reply
@@ -32,6 +34,18 @@ DEFER_AFTER = 1.5  # seconds; leaves headroom for the network inside Discord's 3
 # defer, it stays private: the safe direction, since a private answer must never leak into the channel.
 DEFER_EPHEMERAL = True
 INTERNAL_ERROR = "Something went wrong on my side and nothing was changed. Please try again in a moment."
+DOWNLOAD_FAILED = "I couldn't download your file from Discord, so nothing was imported. Please attach it again."
+DOWNLOAD_LIMIT = 1024 * 1024  # read no more of an attachment than this; the core refuses anything over its own limit
+DOWNLOAD_TIMEOUT = 10.0
+
+
+def download(url: str) -> bytes:
+    """An attachment's bytes from Discord's CDN (in a worker thread, like every core call)."""
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("not a web address")
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+        data: bytes = response.read(DOWNLOAD_LIMIT + 1)
+    return data
 
 
 def intake_key(interaction_id: int) -> str:
@@ -59,6 +73,34 @@ class CoreBridge:
         ctx = context_from_interaction(interaction)
         await self._run(interaction, ctx, {"text": text}, lambda: self.service.handle_text(ctx, text),
                         defer=lambda: interaction.response.defer(ephemeral=DEFER_EPHEMERAL, thinking=True))
+
+    async def run_upload(self, interaction: discord.Interaction, text: str, attachment: discord.Attachment) -> None:
+        """A command with a file (``admin import``): the attachment is fetched from the CDN in the worker, so a
+        slow download defers like a slow core call; the intake keeps its address, not its bytes."""
+        ctx = context_from_interaction(interaction)
+        if not ctx.is_admin and needs_admin(text, ctx.in_private):
+            await self.run_text(interaction, text)  # the core refuses it, and a refused file is never fetched
+            return
+        upload = {"url": attachment.url, "filename": attachment.filename}
+        await self._run(interaction, ctx, {"text": text, "upload": upload}, lambda: self._import(ctx, text, upload),
+                        defer=lambda: interaction.response.defer(ephemeral=DEFER_EPHEMERAL, thinking=True))
+
+    def _import(self, ctx: Context, text: str, upload: dict[str, str]) -> Reply:
+        try:
+            data = download(upload["url"])
+        except (OSError, ValueError) as error:
+            log.warning("could not download a Discord attachment: %s", error.__class__.__name__)
+            return error_reply(DOWNLOAD_FAILED)
+        return self.service.handle_upload(ctx, text, Upload(upload["filename"], data))
+
+    async def track_options(self, interaction: discord.Interaction) -> list[tuple[str, str]]:
+        """The tracks the asker's server can follow, read in a worker thread; none on failure (typing still works)."""
+        ctx = context_from_interaction(interaction)
+        try:
+            return await asyncio.to_thread(self.service.track_options, ctx)
+        except Exception:
+            log.warning("could not read the tracks for autocomplete", exc_info=True)
+            return []
 
     async def answer_options(self, interaction: discord.Interaction) -> list[tuple[str, str]]:
         """The asker's open quiz's options, read in a worker thread like every core call; none on failure,
@@ -133,7 +175,8 @@ class CoreBridge:
         key = request.record.key
         ctx = Context(**data["ctx"])
         call: Callable[[], Reply] = (
-            (lambda: self.service.handle_text(ctx, data["text"])) if "text" in data
+            (lambda: self._import(ctx, data["text"], data["upload"])) if "upload" in data
+            else (lambda: self.service.handle_text(ctx, data["text"])) if "text" in data
             else (lambda: self.service.handle_action(ctx, data["action_id"], data["value"]))
         )
         if request.state == "applied" and request.response and request.response.get("rebuild_file"):

@@ -13,7 +13,6 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.bridge import INTERNAL_ERROR, CoreBridge
 from adapters.discord.commands import build_aipm_group
 from adapters.discord.components import ActionButton, is_ours
-from bot.content import Curriculum
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class CompanionClient(discord.AutoShardedClient):
     presence or message content is needed."""
 
     def __init__(
-        self, bridge: CoreBridge, content: Curriculum, guild_id: int | None = None, *, guild_ready_timeout: float = 2.0,
+        self, bridge: CoreBridge, guild_id: int | None = None, *, guild_ready_timeout: float = 2.0,
         shard_count: int | None = None, shard_ids: tuple[int, ...] | None = None,
     ) -> None:
         """``shard_count``/``shard_ids``: run these of that many shards (several processes split a large bot);
@@ -67,7 +66,7 @@ class CompanionClient(discord.AutoShardedClient):
         self.bridge = bridge
         self.sync_guild_id = guild_id
         self.tree = CompanionTree(self)
-        self.tree.add_command(build_aipm_group(bridge, content))
+        self.tree.add_command(build_aipm_group(bridge))
         self._guard_interaction_parser()
 
     def _guard_interaction_parser(self) -> None:

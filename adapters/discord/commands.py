@@ -1,7 +1,8 @@
 """The ``/aipm`` slash-command group, generated from the core's command table.
 
 Every table row becomes a subcommand (``settings tz`` becomes ``tz`` in a ``settings`` group) with one
-Discord option per table option: choices as choices, tracks from the curriculum, zones autocompleted. A
+Discord option per table option: choices as choices, files as attachments, and tracks (the course's and the
+server's own, so they differ per server), zones and the open quiz's letters autocompleted. A
 call is rebuilt as the text a user would type and the core parses it, so the rules (what a time or a track
 name looks like) live in one place and errors read the same everywhere. Admin-only commands are not hidden
 with ``default_permissions``: Discord ignores it on subcommands, so the core checks ``Context.is_admin``.
@@ -22,7 +23,6 @@ from discord import app_commands
 from adapters.discord.bridge import CoreBridge
 from bot.commands import COMMAND_TABLE, CommandSpec, Option
 from bot.commands.syntax import discord_path
-from bot.content import PATH_TRACK_ID, Curriculum
 from bot.timezones import search_zones
 
 CHOICES_MAX = 25  # Discord's limit for choices and autocomplete results
@@ -59,13 +59,13 @@ def summary(name: str) -> str:
     return plain(COMMAND_TABLE.named(name).summary)
 
 
-def track_choices(content: Curriculum) -> list[Choice[str]]:
-    """The guided path first (when the course has one), then every track, as Discord can list at most 25."""
-    choices: list[Choice[str]] = []
-    if content.path is not None:
-        choices.append(Choice(name=f"{PATH_TRACK_ID}: {content.track_title(PATH_TRACK_ID)}"[:100], value=PATH_TRACK_ID))
-    choices.extend(Choice(name=f"{track.id}: {track.title}"[:100], value=track.id) for track in content.tracks)
-    return choices[:CHOICES_MAX]
+def track_choices(options: list[tuple[str, str]], current: str = "") -> list[Choice[str]]:
+    """The tracks the asker's server can follow (the guided path first), those matching what is typed, at most 25."""
+    typed = current.strip().lower()
+    return [
+        Choice(name=f"{track_id}: {title}"[:100], value=track_id) for track_id, title in options
+        if not typed or typed in track_id or typed in title.lower()
+    ][:CHOICES_MAX]
 
 
 def command_text(*words: object) -> str:
@@ -91,13 +91,12 @@ def letter_choices(options: list[tuple[str, str]], current: str) -> list[Choice[
     ][:CHOICES_MAX]
 
 
-def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Group:
-    """A fresh group per client (the track choices come from the loaded curriculum).
+def build_aipm_group(bridge: CoreBridge) -> app_commands.Group:
+    """A fresh group per client.
 
     Groups come first, then commands without options, then those with options, each in table order.
     """
     aipm = app_commands.Group(name="aipm", description=GROUP_DESCRIPTION)
-    tracks = track_choices(content)
     groups: dict[str, app_commands.Group] = {}
     specs = list(COMMAND_TABLE)
     for spec in specs:
@@ -107,26 +106,30 @@ def build_aipm_group(bridge: CoreBridge, content: Curriculum) -> app_commands.Gr
     for spec in specs:
         words = discord_path(spec).split()
         if len(words) == 2:
-            groups[words[0]].add_command(_subcommand(bridge, spec, tracks))
+            groups[words[0]].add_command(_subcommand(bridge, spec))
     for with_options in (False, True):
         for spec in specs:
             if len(discord_path(spec).split()) == 1 and bool(spec.options) == with_options:
-                aipm.add_command(_subcommand(bridge, spec, tracks))
+                aipm.add_command(_subcommand(bridge, spec))
     return aipm
 
 
-def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]) -> app_commands.Command[Any, Any, None]:
+def _subcommand(bridge: CoreBridge, spec: CommandSpec) -> app_commands.Command[Any, Any, None]:
     """One subcommand whose callback takes the table's options and sends ``spec.name`` plus their values."""
     path = discord_path(spec)
     description, option_wording = DISCORD_WORDING.get(spec.name, (None, {}))
 
     async def run(interaction: discord.Interaction, **values: Any) -> None:
         words = [_word(values.get(option.name), option) for option in spec.options]
+        files = [values.get(o.name) for o in spec.options if o.kind == "file"]
+        if files and isinstance(files[0], discord.Attachment):
+            await bridge.run_upload(interaction, command_text(spec.name, *words), files[0])
+            return
         await bridge.run_text(interaction, command_text(spec.name, *words))
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction)]
     for option in spec.options:
-        annotation: Any = Choice[str] if option.kind in ("choice", "track") else str
+        annotation: Any = {"choice": Choice[str], "file": discord.Attachment}.get(option.kind, str)
         parameters.append(inspect.Parameter(
             option.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
             annotation=annotation if option.required else annotation | None, default=inspect.Parameter.empty if option.required else None,
@@ -135,22 +138,24 @@ def _subcommand(bridge: CoreBridge, spec: CommandSpec, tracks: list[Choice[str]]
     callback: Any = run
     if spec.options:
         callback = app_commands.describe(**{o.name: plain(option_wording.get(o.name, o.description)) for o in spec.options})(callback)
-    choices = {o.name: _choices(o, tracks) for o in spec.options if o.kind in ("choice", "track")}
+    choices = {o.name: _choices(o) for o in spec.options if o.kind == "choice"}
     if choices:
         callback = app_commands.choices(**choices)(callback)
     async def autocomplete_letter(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
         return letter_choices(await bridge.answer_options(interaction), current)
 
+    async def autocomplete_track(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return track_choices(await bridge.track_options(interaction), current)
+
     completions: dict[str, Any] = {o.name: autocomplete_zone for o in spec.options if o.kind == "zone"}
     completions.update({o.name: autocomplete_letter for o in spec.options if o.kind == "letter"})
+    completions.update({o.name: autocomplete_track for o in spec.options if o.kind == "track"})
     if completions:
         callback = app_commands.autocomplete(**completions)(callback)
     return app_commands.Command(name=path.split()[-1], description=plain(description or spec.summary), callback=callback)
 
 
-def _choices(option: Option, tracks: list[Choice[str]]) -> list[Choice[str]]:
-    if option.kind == "track":
-        return tracks
+def _choices(option: Option) -> list[Choice[str]]:
     return [Choice(name=shown, value=value) for shown, value in option.choices]
 
 
@@ -158,6 +163,8 @@ def _word(value: object, option: Option) -> object:
     """What an option contributes to the command text: a choice's value, the text typed, or the default."""
     if value is None:
         return option.default
+    if isinstance(value, discord.Attachment):
+        return value.filename
     return value.value if isinstance(value, Choice) else value
 
 

@@ -19,7 +19,6 @@ from adapters.discord.client import CompanionClient
 from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.settings import DiscordSettings
 from bot.clock import Clock
-from bot.content import Curriculum
 from bot.context import Companion
 from bot.intake import Intake, OpenRequest
 
@@ -33,8 +32,6 @@ class CoreParts(Protocol):
 
     @property
     def settings(self) -> DiscordSettings: ...
-    @property
-    def content(self) -> Curriculum: ...
     @property
     def clock(self) -> Clock: ...
     @property
@@ -62,7 +59,6 @@ class DiscordRunner:
             raise ValueError("DISCORD_TOKEN is not set")
         self._token = token  # a SecretStr: never formatted into logs or reprs
         self._settings = core.settings
-        self._content = core.content
         store = getattr(core, "store", None)
         self.intake = Intake(store.intake, core.clock) if store is not None else None
         self.bridge = CoreBridge(core.service, defer_after=defer_after, intake=self.intake)
@@ -142,7 +138,7 @@ class DiscordRunner:
 
     async def _main(self) -> None:
         client = CompanionClient(
-            self.bridge, self._content, self._settings.discord_guild_id, guild_ready_timeout=self._guild_ready_timeout,
+            self.bridge, self._settings.discord_guild_id, guild_ready_timeout=self._guild_ready_timeout,
             shard_count=self._settings.discord_shard_count, shard_ids=self._settings.discord_shard_ids,
         )
         self.client = client

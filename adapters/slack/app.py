@@ -30,7 +30,7 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 BOT_SCOPES = (
     "commands", "chat:write", "chat:write.public", "users:read", "im:write", "im:history", "channels:history",
-    "groups:history", "files:write",
+    "groups:history", "files:write", "files:read",
 )
 
 
@@ -58,7 +58,7 @@ def build_posting_client(base_url: str, token: str | None = None, timeout: int =
     return WebClient(base_url=base_url, token=token, retry_handlers=[], timeout=timeout)
 
 
-def _listeners(handlers: SlackHandlers, work: Executor) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
+def _listeners(handlers: SlackHandlers, work: Executor) -> tuple[Callable[..., None], ...]:
     """Admit-ack-submit listeners; bolt injects their arguments by parameter name.
 
     The HTTP server has already written the request to the intake; in Socket Mode the listener does it,
@@ -86,7 +86,14 @@ def _listeners(handlers: SlackHandlers, work: Executor) -> tuple[Callable[..., N
         ack()
         work.submit(handlers.on_home_opened, body, event, client)
 
-    return command, action, home_opened
+    def message(ack: Ack, body: dict[str, Any], event: dict[str, Any], client: WebClient, request: BoltRequest) -> None:
+        if not handlers.admit(request, body, "event_callback"):
+            ack()
+            return
+        ack()
+        work.submit(handlers.on_dm_message, body, event, client)
+
+    return command, action, home_opened, message
 
 
 def build_app(
@@ -120,10 +127,11 @@ def build_app(
         oauth_settings=oauth_settings,
         name="aipm-companion",
     )
-    command, action, home_opened = _listeners(handlers, work)
+    command, action, home_opened, message = _listeners(handlers, work)
     app.command(COMMAND)(command)
     app.action(ACTION_PATTERN)(action)
     app.event("app_home_opened")(home_opened)
+    app.event("message")(message)  # a file sent in the DM: an admin's track after `/aipm admin import`
     if installation_store is not None:
         app.enable_token_revocation_listeners()
     return app

@@ -148,5 +148,9 @@ class ContextFactory:
             direct=True if from_home else None,
         )
 
+    def for_dm_file(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> Context:
+        """A file sent in the DM: only an admin's import goes anywhere, so admin status is always asked."""
+        return self.build(client, team_id=body["team_id"], user_id=event["user"], channel_id=event.get("channel"), direct=True, need_admin=True)
+
     def for_home(self, team_id: str, user_id: str, client: WebClient) -> Context:
         return self.build(client, team_id=team_id, user_id=user_id, direct=True)

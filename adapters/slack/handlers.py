@@ -29,10 +29,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from adapters.slack import files
+from adapters.slack import files, uploads
 from adapters.slack.blocks import core_action, home_view, message_payload
 from adapters.slack.contexts import ContextFactory
-from adapters.slack.payloads import INTAKE_HEADER, intake_key
+from adapters.slack.payloads import INTAKE_HEADER, intake_key, is_dm_file
 from bot.context import Companion, Context
 from bot.intake import Intake, IntakeRecord
 from bot.messages import Image, Reply, error_reply
@@ -204,6 +204,49 @@ class SlackHandlers:
             log.exception("app_home_opened failed")
         finally:
             self.on_finished("app_home_opened", outcome)
+
+    def on_dm_message(self, body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        """A file in the DM after ``/aipm admin import`` is the admin's track; any other message is left alone."""
+        key = intake_key(body, "event_callback")
+        if key is None or not is_dm_file(event):
+            return  # a message without a file, or not in a DM: nothing for the bot
+        outcome = "ignored"
+        try:
+            ctx = self.contexts.for_dm_file(body, event, client)
+            file = uploads.the_file(event)
+            if file is None or not self.service.awaits_upload(ctx):
+                self.intake.responded(key)  # a file nobody asked to import: not ours to read
+                return
+            replies: list[Reply] = []
+
+            def work() -> dict[str, Any]:
+                try:
+                    upload = uploads.download(client, file)
+                except uploads.DownloadFailed as error:
+                    log.warning("could not download a file shared in a DM: %s", error)
+                    replies.append(error_reply(uploads.DOWNLOAD_FAILED))
+                else:
+                    replies.append(self.service.handle_upload(ctx, "admin import", upload))
+                return message_payload(replies[-1])
+
+            applied = self.intake.apply(key, work)
+            if not applied.fresh or applied.response is None:
+                outcome = "duplicate"
+                return
+            try:
+                client.chat_postMessage(channel=event["channel"], **applied.response)
+            except (SlackApiError, SlackClientError, OSError) as error:  # stored: the recovery pass posts it again
+                log.warning("could not answer a file sent in a DM: %s", error.__class__.__name__)
+                outcome = "reply-pending"
+                return
+            self.intake.responded(key)
+            outcome = "done"
+        except Exception:
+            outcome = "error"
+            log.exception("a file sent in a DM failed")
+            self.intake.failed(key)
+        finally:
+            self.on_finished("dm_file", outcome)
 
     # output ---------------------------------------------------------------------------------------
     def _publish_home(self, client: WebClient, ctx: Context) -> None:

@@ -175,4 +175,14 @@ def intake_key(body: dict[str, Any], kind: str) -> str | None:
         return f"slack:{action_key(body)}"
     if kind == "event_callback" and (body.get("event") or {}).get("type") == "app_home_opened":
         return f"slack:{event_key(body)}"
+    if kind == "event_callback" and is_dm_file(body.get("event") or {}):
+        return f"slack:{event_key(body)}"
     return None
+
+
+def is_dm_file(event: dict[str, Any]) -> bool:
+    """A person (not a bot) sent a file in their DM with the bot: maybe the track an admin said would follow."""
+    return (
+        event.get("type") == "message" and event.get("channel_type") == "im" and isinstance(event.get("files"), list)
+        and bool(event["files"]) and not event.get("bot_id") and isinstance(event.get("user"), str)
+    )

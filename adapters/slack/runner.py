@@ -27,7 +27,7 @@ from adapters.slack.handlers import REPLY_THREADS, Finished, SlackHandlers, send
 from adapters.slack.http_server import GetRoute, SlackHttpServer
 from adapters.slack.installation_store import SlackInstallationStore, SlackOAuthStateStore
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.payloads import INTAKE_HEADER, parse_body
+from adapters.slack.payloads import INTAKE_HEADER, is_dm_file, parse_body
 from adapters.slack.settings import SlackSettings
 from bot.clock import Clock
 from bot.context import Companion
@@ -194,6 +194,9 @@ class SlackRunner:
             url = body.get("response_url")
             if url and request.response is not None:
                 send_response(url, request.response)
+            elif is_dm_file(body.get("event") or {}) and request.response is not None:  # an import's answer goes to the DM
+                token = self._bot_token_for(str(body.get("team_id")))
+                build_posting_client(self.base_url, token).chat_postMessage(channel=body["event"]["channel"], **request.response)
             self.intake.responded(record.key)
             return
         headers: dict[str, str | Sequence[str]] = {"content-type": [record.content_type or "application/json"], INTAKE_HEADER: ["recover"]}

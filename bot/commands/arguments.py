@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 
 from bot.commands.types import (
+    AdminImport,
     Answer,
     ChooseTrack,
     ForgetMe,
     Help,
     Leaderboard,
+    RemoveContent,
     SetAdminReport,
     SetDailyTime,
     SetNudges,
@@ -121,3 +123,14 @@ def admin_report(said: str, args: list[str]) -> SetAdminReport:
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
         raise CommandError("Use `admin report on` for the team report by DM every Monday, or `admin report off` to stop it.")
     return SetAdminReport(args[0].lower() == "on")
+
+
+def import_file(said: str, args: list[str]) -> AdminImport:
+    """The file's name when one is typed (the console's path; paths may have spaces), else none yet."""
+    return AdminImport(" ".join(args) or None)
+
+
+def removed_track(said: str, args: list[str]) -> RemoveContent:
+    if len(args) != 1 or not _TRACK_NAME.match(args[0].lower()):
+        raise CommandError("Name one of your tracks by its id, for example `admin content remove acme-policy`. `admin content` lists them.")
+    return RemoveContent(args[0].lower())

@@ -52,6 +52,20 @@ def parse_command(text: str) -> Command:
     raise CommandError(f"I don't know `{head}`. Try `help` for everything I can do.")
 
 
+def file_argument(text: str) -> str | None:
+    """The file ``text`` names for a command's ``file`` option (``admin import track.yaml``), or None: the
+    console reads that path and hands the core the file itself."""
+    try:
+        command = parse_command(text)
+    except CommandError:
+        return None
+    spec = COMMAND_TABLE.spec_for(command)
+    if spec is None or not any(option.kind == "file" for option in spec.options):
+        return None
+    named = getattr(command, "file", None)
+    return named if isinstance(named, str) else None
+
+
 def needs_admin(text: str, in_private: bool) -> bool:
     """Whether the outcome of ``text`` depends on the asker being an admin (so a platform look-up is worth it)."""
     try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.commands.table import CommandSpec
 
-DISCORD_PATHS = {"settings": "settings show", "admin": "admin help", "settings workspace-tz": "settings server-tz"}
+DISCORD_PATHS = {"settings": "settings show", "admin": "admin help", "settings workspace-tz": "settings server-tz",
+                "admin content remove": "admin content-remove"}
 
 
 def discord_path(spec: CommandSpec) -> str:

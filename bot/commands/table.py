@@ -16,7 +16,9 @@ from bot.commands.report_words import report_words, resolve_words
 from bot.commands.types import (
     REPORT_REASON_LABELS,
     REPORT_REASONS,
+    AdminContent,
     AdminHelp,
+    AdminImport,
     AdminReports,
     AdminResolve,
     ChooseTrack,
@@ -25,6 +27,7 @@ from bot.commands.types import (
     Help,
     Leaderboard,
     Quiz,
+    RemoveContent,
     ReportProblem,
     Review,
     SetAdminReport,
@@ -49,13 +52,14 @@ from bot.commands.values import CommandError
 Parser = Callable[[str, list[str]], Any]
 """``(name as typed, the words after it) -> command``; raises CommandError with a sentence for the user."""
 AdminRule = Literal["anyone", "admins", "admins outside DMs"]
-OptionKind = Literal["text", "choice", "track", "zone", "letter"]
+OptionKind = Literal["text", "choice", "track", "zone", "letter", "file"]
 
 
 @dataclass(frozen=True)
 class Option:
     """One word a command takes, as platforms with typed options (Discord) offer it; ``track`` and ``zone``
-    are filled from the curriculum and the zone list, ``letter`` from the asker's open quiz."""
+    are filled from the asker's workspace's tracks and the zone list, ``letter`` from the asker's open quiz;
+    ``file`` is a file the person attaches (Discord), or its path (the console)."""
 
     name: str
     description: str
@@ -173,6 +177,7 @@ def admin_words(said: str, args: list[str]) -> AdminHelp:
     raise CommandError(f"There is no admin command called `{key}`.{extra} Try `admin` to see them all.")
 
 
+CONTENT_REFUSAL = "Only workspace admins can change this workspace's own tracks. Ask an admin; `tracks` shows what you can follow."
 ZONE = Option("zone", "An IANA time zone such as Europe/Berlin; start typing a city", "zone")
 
 COMMAND_TABLE = CommandTable([
@@ -263,6 +268,16 @@ COMMAND_TABLE = CommandTable([
         "admin resolve", "admin resolve <id> <note>", "Admins: resolve a report with a note, unpausing its question here.", AdminResolve,
         parse=resolve_words, admin="admins", options=(Option("id", "The report's id, from admin reports"), Option("note", "What you did about it")),
         refusal="Only workspace admins can resolve reports. Nothing changed.",
+    ),
+    CommandSpec(
+        "admin import", "admin import <file>", "Admins: add a track of your own (or a new version of it) from a YAML file in the course's format.",
+        AdminImport, parse=read.import_file, options=(Option("file", "A YAML track file in the course's format", "file"),), admin="admins",
+        refusal=CONTENT_REFUSAL,
+    ),
+    CommandSpec("admin content", "admin content", "Admins: the tracks this workspace added, with their versions.", AdminContent, admin="admins", refusal=CONTENT_REFUSAL),
+    CommandSpec(
+        "admin content remove", "admin content remove <track>", "Admins: remove one of this workspace's own tracks (answers stay in history).",
+        RemoveContent, parse=read.removed_track, options=(Option("track", "The id of your track to remove"),), admin="admins", refusal=CONTENT_REFUSAL,
     ),
     CommandSpec(
         "export", "export", "Everything I hold about you here, as a file only you get (with an FSRS review log).", Export,

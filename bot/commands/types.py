@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.context import Upload
+
 Weekday = int  # 0 = Monday .. 6 = Sunday
 WEEKDAYS: tuple[Weekday, ...] = (0, 1, 2, 3, 4)
 EVERY_DAY: tuple[Weekday, ...] = (0, 1, 2, 3, 4, 5, 6)
@@ -22,6 +24,28 @@ class Help:
 @dataclass(frozen=True)
 class AdminHelp:
     """Bare ``admin``: the commands admins have here."""
+
+
+@dataclass(frozen=True)
+class AdminImport:
+    """``admin import``: a track of the workspace's own. ``file`` is the file as named in the command (the
+    console reads that path); ``upload`` the file itself, attached by the adapter. Without one, the asker is
+    told how to send it (Slack: in a DM)."""
+
+    file: str | None = None
+    upload: Upload | None = None
+
+
+@dataclass(frozen=True)
+class AdminContent:
+    """``admin content``: the tracks this workspace imported, with their versions."""
+
+
+@dataclass(frozen=True)
+class RemoveContent:
+    """``admin content remove <track>``: take one of the workspace's own tracks away (answers stay)."""
+
+    track: str
 
 
 @dataclass(frozen=True)
@@ -177,8 +201,8 @@ class Confirm:
 
 
 Command = (
-    Help | AdminHelp | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks | ChooseTrack | ShowSettings
-    | SetTimeZone | SetDailyTime | SetNudges | SetRetention | SetWorkspaceTimeZone | Subscribe | Unsubscribe | Export | TeamReport
-    | SetAdminReport | ForgetMe | ReportProblem | AdminReports | AdminResolve | Greet | Confirm
+    Help | AdminHelp | AdminImport | AdminContent | RemoveContent | Tip | Quiz | Answer | Streak | Stats | Review | Leaderboard | Tracks
+    | ChooseTrack | ShowSettings | SetTimeZone | SetDailyTime | SetNudges | SetRetention | SetWorkspaceTimeZone | Subscribe | Unsubscribe
+    | Export | TeamReport | SetAdminReport | ForgetMe | ReportProblem | AdminReports | AdminResolve | Greet | Confirm
 )
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from bot.content.schema import LETTERS, PATH_TRACK_ID, PathFile, Question, Tip, TrackInfo
+from bot.content.schema import LETTERS, PATH_TRACK_ID, PathFile, Question, Tip, TrackFile, TrackInfo
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,22 @@ class Curriculum:
                 (q for q in self.questions.values() if q.track_id == track.id), key=lambda q: (q.difficulty, q.id)
             )
             self._by_track[track.id] = (tips, questions)
+
+    def with_tracks(self, files: Sequence[TrackFile]) -> Curriculum:
+        """The course plus a workspace's own tracks (listed after the course's, by their order): what that
+        workspace's learners see. The guided path stays the course's."""
+        own = sorted(files, key=lambda f: (f.track.order, f.track.id))
+        return Curriculum(
+            tracks=[*self.tracks, *(f.track for f in own)], tips={**self.tips, **{t.id: t for f in own for t in f.tips}},
+            questions={**self.questions, **{q.id: q for f in own for q in f.questions}}, path=self.path, source_dir=self.source_dir,
+        )
+
+    def followed(self, track_id: str) -> str:
+        """The track a learner following ``track_id`` is taught from: it, or where newcomers start when it is
+        gone (a workspace removed its own track)."""
+        if self.has_track(track_id):
+            return track_id
+        return PATH_TRACK_ID if self.path else self.tracks[0].id
 
     def track(self, track_id: str) -> TrackInfo | None:
         return next((t for t in self.tracks if t.id == track_id), None)

@@ -31,7 +31,7 @@ class _Document:
     root: yaml.Node | None
 
 
-def _line_of(document: Any, loc: Iterable[Any]) -> int:
+def line_of(document: Any, loc: Iterable[Any]) -> int:
     """The 1-based line of the deepest YAML node a pydantic error location reaches."""
     node = document.root if isinstance(document, _Document) else None
     if node is None:
@@ -55,35 +55,41 @@ def _line_of(document: Any, loc: Iterable[Any]) -> int:
 def _read_yaml(path: Path, problems: list[str]) -> _Document | None:
     try:
         text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"{path}:1: cannot read the file: {error}")
+        return None
+    return parse_yaml_text(text, str(path), problems)
+
+
+def parse_yaml_text(text: str, name: str, problems: list[str]) -> _Document | None:
+    """YAML text as a document, or None with ``name:line: not valid YAML: ...`` added to ``problems``."""
+    try:
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        problems.append(f"{path}:{line}: not valid YAML: {error.problem or error}")
+        problems.append(f"{name}:{line}: not valid YAML: {error.problem or error}")
         return None
     except yaml.YAMLError as error:
-        problems.append(f"{path}:1: not valid YAML: {error}")
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path}:1: cannot read the file: {error}")
+        problems.append(f"{name}:1: not valid YAML: {error}")
         return None
     return _Document(data, root)
 
 
-def _validate(model: type[BaseModel], raw: _Document, path: Path, problems: list[str]) -> Any:
+def validate_document(model: type[BaseModel], raw: _Document, path: Path | str, problems: list[str]) -> Any:
     try:
         return model.model_validate(raw.data)
     except ValidationError as error:
         for detail in error.errors():
             loc = detail["loc"]
             where = ".".join(str(p) for p in loc) or "file"
-            problems.append(f"{path}:{_line_of(raw, loc)}: {where}: {detail['msg']}")
+            problems.append(f"{path}:{line_of(raw, loc)}: {where}: {detail['msg']}")
     return None
 
 
 def _item_line(raw: _Document, section: str, index: int) -> int:
-    return _line_of(raw, (section, index))
+    return line_of(raw, (section, index))
 
 
 def load_curriculum(directory: str | Path, policy: CoursePolicy | None = None) -> Curriculum:
@@ -102,32 +108,13 @@ def load_curriculum(directory: str | Path, policy: CoursePolicy | None = None) -
         raw = _read_yaml(path, problems)
         if raw is None:
             continue
-        parsed: TrackFile | None = _validate(TrackFile, raw, path, problems)
+        parsed: TrackFile | None = validate_document(TrackFile, raw, path, problems)
         if parsed is None:
             continue
         if parsed.track.id != path.stem:
-            problems.append(f"{path}:{_line_of(raw, ('track', 'id'))}: track id {parsed.track.id!r} must match the file name {path.stem!r}")
+            problems.append(f"{path}:{line_of(raw, ('track', 'id'))}: track id {parsed.track.id!r} must match the file name {path.stem!r}")
         tracks.append(parsed.track)
-        sections: tuple[tuple[str, Sequence[Tip | Question]], ...] = (("tips", parsed.tips), ("questions", parsed.questions))
-        for section, items in sections:
-            for index, item in enumerate(items):
-                line = _item_line(raw, section, index)
-                if item.track_id != parsed.track.id:
-                    problems.append(f"{path}:{line}: id {item.id!r} must start with the track id {parsed.track.id!r}")
-                if item.id in where:
-                    problems.append(f"{path}:{line}: id {item.id!r} is already used at {where[item.id]}")
-                    continue
-                where[item.id] = f"{path}:{line}"
-                if isinstance(item, Tip):
-                    tips[item.id] = item
-                else:
-                    questions[item.id] = item
-                    if policy.required_options is not None and len(item.options) != policy.required_options:
-                        problems.append(f"{path}:{line}: {item.id} has {len(item.options)} options; the course uses exactly {policy.required_options}")
-                    if policy.require_feedback:
-                        for letter in item.missing_feedback:
-                            option_line = _line_of(raw, (section, index, "options", LETTERS.index(letter)))
-                            problems.append(f"{path}:{option_line}: {item.id} option {letter} is wrong but has no feedback: say which belief it stands for and why it fails here")
+        check_track_file(raw, path, parsed, where, tips, questions, policy, problems)
     orders = Counter(t.order for t in tracks)
     for track in tracks:
         if orders[track.order] > 1:
@@ -151,7 +138,7 @@ def _load_path(path: Path, tips: dict[str, Tip], questions: dict[str, Question],
     raw = _read_yaml(path, problems)
     if raw is None:
         return None
-    parsed: PathFile | None = _validate(PathFile, raw, path, problems)
+    parsed: PathFile | None = validate_document(PathFile, raw, path, problems)
     if parsed is None:
         return None
     used_questions: set[str] = set()
@@ -200,3 +187,31 @@ def _check_policy(root: Path, tracks: list[TrackInfo], tips: dict[str, Tip], que
                 problems.append(
                     f"{root / 'tracks'}:1: {share:.0%} of correct answers are {letter}; no position may exceed {policy.max_position_share:.0%}"
                 )
+
+
+def check_track_file(
+    raw: _Document, path: Path | str, parsed: TrackFile, where: dict[str, str], tips: dict[str, Tip], questions: dict[str, Question],
+    policy: CoursePolicy, problems: list[str],
+) -> None:
+    """The rules one track file must keep on its own and against ids already taken (``where``: id -> place);
+    its items are added to ``tips``, ``questions`` and ``where``. A workspace's import runs the same rules."""
+    sections: tuple[tuple[str, Sequence[Tip | Question]], ...] = (("tips", parsed.tips), ("questions", parsed.questions))
+    for section, items in sections:
+        for index, item in enumerate(items):
+            line = _item_line(raw, section, index)
+            if item.track_id != parsed.track.id:
+                problems.append(f"{path}:{line}: id {item.id!r} must start with the track id {parsed.track.id!r}")
+            if item.id in where:
+                problems.append(f"{path}:{line}: id {item.id!r} is already used at {where[item.id]}")
+                continue
+            where[item.id] = f"{path}:{line}"
+            if isinstance(item, Tip):
+                tips[item.id] = item
+            else:
+                questions[item.id] = item
+                if policy.required_options is not None and len(item.options) != policy.required_options:
+                    problems.append(f"{path}:{line}: {item.id} has {len(item.options)} options; the course uses exactly {policy.required_options}")
+                if policy.require_feedback:
+                    for letter in item.missing_feedback:
+                        option_line = line_of(raw, (section, index, "options", LETTERS.index(letter)))
+                        problems.append(f"{path}:{option_line}: {item.id} option {letter} is wrong but has no feedback: say which belief it stands for and why it fails here")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.commands import DAY_NAMES
 from bot.content import Curriculum
 from bot.export.revlog import HEADER, RevlogRow, card_id, revlog_csv
-from bot.store.records import FittedParameters, LearnerExport, Subscription, Workspace
+from bot.store.records import FittedParameters, LearnerExport, Subscription, Workspace, WorkspaceTrack
 from bot.streaks import StreakState
 
 ZIP_NAME = "aipm-export.zip"
@@ -27,7 +28,9 @@ VERSION = 1
 
 
 def export_document(data: LearnerExport, workspace: Workspace | None, content: Curriculum, streak: StreakState,
-                    exported_at: datetime, fitted: FittedParameters | None = None) -> dict[str, Any]:
+                    exported_at: datetime, fitted: FittedParameters | None = None, imported: Sequence[WorkspaceTrack] = ()) -> dict[str, Any]:
+    """``imported``: the workspace's own tracks this learner imported as an admin (the track is the workspace's;
+    that they imported it is theirs, and forget-me removes it)."""
     learner = data.learner
     return {
         "format": FORMAT,
@@ -67,6 +70,7 @@ def export_document(data: LearnerExport, workspace: Workspace | None, content: C
              "resolution": r.resolution}
             for r in data.reports
         ],
+        "tracks_imported": [{"track_id": t.track_id, "version": t.version, "file": t.filename, "imported_at": _at(t.imported_at)} for t in imported],
         "files": {CSV_NAME: "The review log in the FSRS optimizer's columns (" + ", ".join(HEADER) + "): one row per answer, "
                             "rating 3 for right and 1 for wrong, state before the review (0 new, 1 learning, 2 review, 3 relearning), duration not measured (empty)."},
     }

@@ -26,7 +26,8 @@ def export(deps: Deps, asker: Asker, command: cmd.Export) -> Reply:
     now = deps.clock.now()
     rows = revlog(data.answers, lambda state, correct, at: deps.reviews.record(state, correct, at).state_json)
     workspace, fitted = deps.repo.get_workspace(learner.workspace_id), deps.repo.get_fsrs_parameters(learner.workspace_id)
-    document = export_document(data, workspace, deps.content, _streak(data, now), now, fitted)
+    imported = [t for t in deps.repo.workspace_tracks(learner.workspace_id) if t.imported_by == learner.user_id]
+    document = export_document(data, workspace, deps.content, _streak(data, now), now, fitted, imported)
     return export_reply(data, ZIP_NAME, export_zip(document, rows, now))
 
 

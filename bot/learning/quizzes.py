@@ -24,8 +24,9 @@ def pick_question(deps: Deps, learner: Learner, paused: frozenset[str] | None = 
     repo, content = deps.repo, deps.content
     paused = paused_questions(deps, learner.workspace_id) if paused is None else paused
     answered = repo.answered_question_ids(learner.workspace_id, learner.user_id) | paused
-    order = content.question_order(learner.track)
-    if learner.track == PATH_TRACK_ID:
+    track = content.followed(learner.track)  # a removed workspace track falls back to where newcomers start
+    order = content.question_order(track)
+    if track == PATH_TRACK_ID:
         for qid in content.path_question_order:
             if qid not in answered:
                 return qid, "Quiz"

@@ -12,7 +12,7 @@ from bot.store.records import Learner
 
 def next_tip_id(deps: Deps, learner: Learner) -> tuple[str, bool]:
     """The tip to show next, and whether it is a repeat (every tip of the track was read)."""
-    order = deps.content.tip_order(learner.track)
+    order = deps.content.tip_order(deps.content.followed(learner.track))
     seen = deps.repo.seen_tip_ids(learner.workspace_id, learner.user_id)
     for tip_id in order:
         if tip_id not in seen:

@@ -248,3 +248,16 @@ class CardKey:
 
     user_id: str
     question_id: str
+
+
+@dataclass(frozen=True)
+class WorkspaceTrack:
+    """A track a workspace's admin imported: the YAML as sent (validated again when loaded), and which version."""
+
+    workspace_id: str
+    track_id: str
+    version: int
+    filename: str
+    source: str
+    imported_by: str
+    imported_at: datetime

@@ -138,6 +138,8 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.guilds: list[JsonDict] = [self.guild_payload()]
+        self.files: dict[str, bytes] = {}
+        """Attachments on the fake CDN, by path (``/attachments/<id>/<name>``)."""
 
     # lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -156,6 +158,7 @@ class FakeDiscord:
         app.router.add_patch(f"{api}/channels/{{channel}}/messages/{{message}}", self._edit_channel_message)
         app.router.add_get(f"{api}/channels/{{channel}}/messages", self._channel_history)
         app.router.add_post(f"{api}/users/@me/channels", self._open_dm)
+        app.router.add_get("/attachments/{id}/{name}", self._cdn)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -482,6 +485,19 @@ class FakeDiscord:
         recipient = int(hit.body["recipient_id"])
         return json_response({"id": str(dm_channel_id(recipient)), "type": 1, "recipients": [self.user(recipient)], "last_message_id": None})
 
+    def attach(self, filename: str, data: bytes) -> JsonDict:
+        """Put a file on the fake CDN and return the attachment object an interaction's ``resolved`` carries."""
+        attachment_id = str(self.new_id())
+        path = f"/attachments/{attachment_id}/{filename}"
+        self.files[path] = data
+        url = f"http://127.0.0.1:{self.port}{path}"
+        return {"id": attachment_id, "filename": filename, "size": len(data), "url": url, "proxy_url": url, "content_type": "application/x-yaml"}
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        await self._record(Hit("GET", request.path, {}, None, kind="cdn"))
+        data = self.files.get(request.path)
+        return web.Response(body=data, content_type="application/octet-stream") if data is not None else web.Response(status=404)
+
     async def _unknown(self, request: web.Request) -> web.Response:
         hit, _ = await self._hit(request, "unknown", auth=False)
         hit.status = 404
@@ -559,20 +575,29 @@ class FakeDiscord:
         return base
 
     def slash(self, path: str, options: JsonDict | None = None, *, user_id: int = 600000000000000001, name: str = "learner",
-              permissions: int = 0, dm: bool = False, focused: str | None = None, guild_command: bool = False) -> JsonDict:
-        """An APPLICATION_COMMAND (or, with ``focused``, AUTOCOMPLETE) interaction for ``/aipm <path>``."""
+              permissions: int = 0, dm: bool = False, focused: str | None = None, guild_command: bool = False,
+              files: dict[str, JsonDict] | None = None, guild_id: int | None = None) -> JsonDict:
+        """An APPLICATION_COMMAND (or, with ``focused``, AUTOCOMPLETE) interaction for ``/aipm <path>``; ``files``
+        are attachment options (from ``attach``), ``guild_id`` another server than the fake's own."""
         leaf: list[JsonDict] = [
             {"name": key, "type": 3, "value": value, **({"focused": True} if key == focused else {})} for key, value in (options or {}).items()
         ]
+        leaf += [{"name": key, "type": 11, "value": attachment["id"]} for key, attachment in (files or {}).items()]
         words = path.split()
         if len(words) == 2:
             tree = [{"name": words[0], "type": 2, "options": [{"name": words[1], "type": 1, "options": leaf}]}]
         else:
             tree = [{"name": words[0], "type": 1, "options": leaf}]
         data: JsonDict = {"id": str(APP_ID + 7), "name": "aipm", "type": 1, "options": tree}
+        if files:
+            data["resolved"] = {"attachments": {a["id"]: a for a in files.values()}}
         if guild_command:
             data["guild_id"] = str(GUILD_ID)
-        return self._interaction_base(4 if focused else 2, data, user_id, name, permissions, dm)
+        payload = self._interaction_base(4 if focused else 2, data, user_id, name, permissions, dm)
+        if guild_id is not None and not dm:
+            payload["guild_id"] = payload["guild"]["id"] = payload["channel"]["guild_id"] = str(guild_id)
+            payload["authorizing_integration_owners"] = {"0": str(guild_id)}
+        return payload
 
     def click(self, message: JsonDict, custom_id: str, *, user_id: int = 600000000000000001, name: str = "learner",
               permissions: int = 0, dm: bool = False) -> JsonDict:

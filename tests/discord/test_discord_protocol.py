@@ -55,7 +55,11 @@ async def test_commands_are_synced_globally_as_one_aipm_group(tmp_path: Path) ->
         assert settings["type"] == 2
         assert {o["name"] for o in settings["options"]} == {"show", "tz", "time", "nudges", "retention", "server-tz"}
         assert option(option(settings, "tz"), "zone")["autocomplete"] is True
-        assert [c["value"] for c in option(option(aipm, "track"), "name")["choices"]] == ["path", "alpha", "beta"]
+        assert option(option(aipm, "track"), "name")["autocomplete"] is True  # the course's tracks and the server's own
+        admin = option(aipm, "admin")
+        assert {o["name"] for o in admin["options"]} >= {"help", "import", "content", "content-remove"}
+        assert option(option(admin, "import"), "file")["type"] == 11  # an attachment
+        assert option(option(admin, "import"), "file")["required"] is True
         assert option(option(aipm, "answer"), "letter")["autocomplete"] is True  # the open question's letters
         subscribe = option(aipm, "subscribe")
         assert {o["name"]: o.get("required", False) for o in subscribe["options"]} == {"time": False, "tz": False, "track": False, "days": False}

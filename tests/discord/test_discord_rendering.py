@@ -6,7 +6,6 @@ from urllib.parse import parse_qs, urlparse
 
 import discord
 import pytest
-from discord_world import load_test_curriculum
 
 from adapters.discord.bridge import DEFER_AFTER
 from adapters.discord.commands import command_text, track_choices
@@ -14,7 +13,6 @@ from adapters.discord.components import TEMPLATE, custom_id_for, is_ours
 from adapters.discord.embeds import DESCRIPTION_MAX, TITLE_MAX, render_embed, render_reply
 from adapters.discord.invite import BOT_PERMISSIONS, invite_url, print_invite_url
 from adapters.discord.messenger import nonce_for
-from bot.content import Curriculum, TrackInfo
 from bot.messages import ACTION_ANSWER, Button, Image, Reply, Section, error_reply
 
 
@@ -105,12 +103,11 @@ def test_command_text_leaves_out_absent_options() -> None:
     assert command_text("subscribe", None, " Europe/Paris ", None, "daily") == "subscribe Europe/Paris daily"
 
 
-def test_track_choices_list_the_path_first_and_stop_at_25() -> None:
-    assert [c.value for c in track_choices(load_test_curriculum())] == ["path", "alpha", "beta"]
-    many = Curriculum(
-        tracks=[TrackInfo(id=f"track-{i}", title=f"Track {i}", summary="A track for the limit test.", order=1 + i % 99) for i in range(30)],
-        tips={}, questions={},
-    )
+def test_track_choices_list_the_path_first_match_what_is_typed_and_stop_at_25() -> None:
+    options = [("path", "Test path"), ("alpha", "Alpha basics"), ("beta", "Beta data")]
+    assert [c.value for c in track_choices(options)] == ["path", "alpha", "beta"]
+    assert [c.value for c in track_choices(options, "Bet")] == ["beta"]
+    many = [(f"track-{i}", f"Track {i}") for i in range(30)]
     choices = track_choices(many)
     assert len(choices) == 25
     assert choices[0].value == "track-0"

@@ -9,11 +9,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.clock import FixedClock
 from bot.commands import CommandError, parse_command
 from bot.content import ContentError, CoursePolicy, load_curriculum
+from bot.context import Upload
 from bot.messages import ACTIONS
+from bot.service import CompanionService, Context
 from bot.store.drivers.sqlite import SqliteRepository
-from tests.conftest import Chat
+from tests.conftest import FIXTURE_CONTENT as FIXTURES
+from tests.conftest import START, Chat
 
 WORDS = ["help", "tip", "quiz", "answer", "streak", "stats", "review", "leaderboard", "tracks", "track", "settings",
          "tz", "time", "nudges", "subscribe", "unsubscribe", "forget-me", "confirm", "week", "all", "A", "e", "09:00",
@@ -76,3 +80,28 @@ def test_any_content_file_is_loaded_or_refused_with_reasons(body: str) -> None:
         except ContentError as error:
             problems = error.problems or ["<empty>"]
         assert all(p.startswith(str(tracks)) for p in problems)
+
+
+TRACK_FILE = (Path(__file__).resolve().parents[1] / "fixtures" / "workspace" / "acme-policy.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode), yaml_like.map(lambda v: repr(v).encode()),
+                      st.integers(0, len(TRACK_FILE)).map(lambda cut: TRACK_FILE[:cut].encode())))
+def test_any_uploaded_track_is_imported_or_refused_with_reasons_and_nothing_stored(body: bytes) -> None:
+    """A workspace's upload: imported whole, or refused with ``file:line: reason`` lines and nothing stored."""
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = SqliteRepository(Path(tmp) / "fuzz.db")
+        try:
+            service = CompanionService(repo, load_curriculum(FIXTURES, CoursePolicy.relaxed()), FixedClock(START))
+            admin = Context(workspace_id="W", platform="console", user_id="U", is_admin=True)
+            reply = service.handle_upload(admin, "admin import", Upload("up.yaml", body))
+            stored = repo.workspace_tracks("W")
+            if reply.kind == "error":
+                assert stored == []
+                assert all(line.startswith("• up.yaml:") for line in reply.text.splitlines()[1:] if line.startswith("•"))
+                assert "Traceback" not in reply.text
+            else:
+                assert [t.track_id for t in stored] == ["acme-policy"]
+        finally:
+            repo.close()

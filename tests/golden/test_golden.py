@@ -285,7 +285,7 @@ def test_the_discord_command_tree_is_unchanged(curriculum: Curriculum) -> None:
     async def tree_json() -> str:
         client = Client(intents=Intents.none())
         tree = app_commands.CommandTree(client)
-        group = build_aipm_group(CoreBridge(None), curriculum)  # type: ignore[arg-type]
+        group = build_aipm_group(CoreBridge(None))  # type: ignore[arg-type]
         return json.dumps(group.to_dict(tree), ensure_ascii=False, indent=1, sort_keys=True)
 
     compare("discord_tree.json", asyncio.run(tree_json()) + "\n")

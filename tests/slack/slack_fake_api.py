@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 RESPONSE = "response"
 UPLOAD = "upload"
+DOWNLOAD = "download"
 
 
 @dataclass
@@ -59,6 +60,9 @@ class FakeSlackApi:
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.oauth_access: dict[str, Any] = {}
+        self.files: dict[str, bytes] = {}
+        self.bot_token = "xoxb-test-bot-token"
+        """Files a user shared, served at their ``url_private`` to a request with the bot token."""
         self._scripts: dict[str, list[Scripted]] = {}
         self._ts = itertools.count(1)
         self._cond = threading.Condition()
@@ -118,6 +122,15 @@ class FakeSlackApi:
 
     def wait_response(self, response_id: str, count: int = 1, timeout: float = 5.0) -> dict[str, Any]:
         return self.wait_for(RESPONSE, count, timeout, where=lambda c: c.params.get("_id") == response_id)[count - 1].params
+
+    def share_file(self, name: str, data: bytes) -> dict[str, Any]:
+        """A file a user uploaded, as a ``message`` event's ``files`` entry lists it; downloading it needs the bot token."""
+        file_id = f"F{next(self._ts)}"
+        path = f"/files-pri/T1-{file_id}/{name}"
+        self.files[path] = data
+        url = f"{self.root}{path}"
+        return {"id": file_id, "name": name, "title": name, "mimetype": "text/yaml", "filetype": "yaml", "size": len(data),
+                "url_private": url, "url_private_download": url + "?download=1"}
 
     # the API --------------------------------------------------------------------------------------
     def _answer(self, call: Call) -> Scripted:
@@ -199,6 +212,18 @@ class FakeSlackApi:
                 for key in ("blocks", "metadata", "view"):
                     if isinstance(params.get(key), str):
                         params[key] = json.loads(params[key])
+                if url.path.startswith("/files-pri/"):
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    fake._answer(Call(DOWNLOAD, {"_path": url.path}, headers, url.path))
+                    found = fake.files.get(url.path)
+                    allowed = headers.get("authorization") == f"Bearer {fake.bot_token}"
+                    body = found if found is not None and allowed else b"<html>sign in to Slack</html>"  # as Slack answers a bad token
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream" if found is not None and allowed else "text/html")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
                 if url.path.startswith("/response/"):
                     method = RESPONSE
                     params["_id"] = url.path.rsplit("/", 1)[-1]

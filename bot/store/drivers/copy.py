@@ -15,7 +15,7 @@ from bot.store.store import Store
 TABLES: tuple[str, ...] = (
     "workspaces", "learners", "tz_changes", "quiz_instances", "answers", "cards", "activity", "tip_views",
     "subscriptions", "fsrs_parameters", "outbox", "delivery_timers", "leases", "delivery_notices", "intake", "reports",
-    "slack_installations", "slack_bots", "slack_oauth_states",
+    "slack_installations", "slack_bots", "slack_oauth_states", "workspace_tracks", "workspace_content", "content_uploads",
 )
 BATCH = 2000
 

@@ -16,6 +16,7 @@ from bot.store.drivers.sql.item_analysis import SqlItemAnalysis
 from bot.store.drivers.sql.reports import SqlReports
 from bot.store.drivers.sql.team import TeamQueries
 from bot.store.drivers.sql.tuning import SqlTuning
+from bot.store.drivers.sql.workspace_content import SqlWorkspaceContent
 from bot.store.records import (
     ActivityDay,
     AnswerRow,
@@ -93,9 +94,9 @@ def subscription_from_row(row: Row) -> Subscription:
     )
 
 
-class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning, SqlReports):
-    """The Repository over any driver's database (item analysis, the team snapshot, FSRS tuning and question
-    reports in their own modules)."""
+class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning, SqlReports, SqlWorkspaceContent):
+    """The Repository over any driver's database (item analysis, the team snapshot, FSRS tuning, question reports
+    and a workspace's own content in their own modules)."""
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
@@ -203,6 +204,7 @@ class SqlRepository(SqlItemAnalysis, TeamQueries, SqlTuning, SqlReports):
                 "DELETE FROM subscriptions WHERE workspace_id = ? AND kind IN ('dm', 'report') AND user_id = ?", (workspace_id, user_id)
             )
             removed += cursor.rowcount
+            removed += self.forget_importer(conn, workspace_id, user_id)
         return removed
 
     def export_learner(self, workspace_id: str, user_id: str) -> LearnerExport | None:

@@ -238,7 +238,31 @@ def _reports(db: Database) -> None:
     """)
 
 
-@migrations(name="0008_retention")
+@migrations(name="0006_workspace_content")
+def _workspace_content(db: Database) -> None:
+    """A workspace's own tracks (their YAML as imported), its content revision, and admins' pending uploads."""
+    _run_script(db, """
+        CREATE TABLE workspace_tracks (
+            workspace_id TEXT NOT NULL,
+            track_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            filename TEXT NOT NULL,
+            source TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            imported_at INTEGER NOT NULL,
+            PRIMARY KEY (workspace_id, track_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE workspace_content (workspace_id TEXT PRIMARY KEY, revision INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE content_uploads (
+            workspace_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (workspace_id, user_id)
+        ) WITHOUT ROWID
+    """)
+
+
+@migrations(name="0007_retention")
 def _retention(db: Database) -> None:
     """Each learner's desired retention (FSRS's main setting), and the FSRS parameters fitted to a workspace's reviews."""
     _run_script(db, """
