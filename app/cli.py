@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     console = _command(
         sub, "console", "chat with the bot in this terminal (scriptable through stdin)",
-        "Chat with the bot in this terminal: the same commands as Slack and Discord. Type `exit` or press Ctrl-D to leave. "
+        "Chat with the bot in this terminal: the same commands as Slack and Discord. Type `open` to see the last picture "
+        "(the stats progress card) in your image viewer, `exit` or Ctrl-D to leave. "
         "When stdin is not a terminal, each line is one command and each reply is printed.",
         "printf 'tip\\nquiz\\nanswer A\\n' | aipm console --user ada --tz Europe/Berlin",
     )
