@@ -31,7 +31,8 @@ def _console(args: argparse.Namespace) -> int:
 
     image_dir = _image_dir(core.store.url.target if core.store.url.driver == "sqlite" else ":memory:")
     return ConsoleAdapter(core.service, user=user, tz=args.tz or local_zone_name(), image_dir=image_dir,
-                          file_dir=image_dir.parent / "exports").run()
+                          file_dir=image_dir.parent / "exports",
+                          open_images=bool(args.open_images or settings.console_open_images)).run()
 
 
 def _image_dir(db_file: str) -> Path:
@@ -129,6 +130,7 @@ def _fill_in_documentation(parser: argparse.ArgumentParser) -> None:
             child.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
+OPEN_IMAGES_HELP = "open each picture (the stats progress card) in the system's image viewer (default: AIPM_CONSOLE_OPEN_IMAGES)"
 DB_HELP = "SQLite file or database URL (default: AIPM_DATABASE_URL, else AIPM_DB, else the user data directory)"
 
 
@@ -145,13 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     console = _command(
         sub, "console", "chat with the bot in this terminal (scriptable through stdin)",
-        "Chat with the bot in this terminal: the same commands as Slack and Discord. Type `exit` or press Ctrl-D to leave. "
+        "Chat with the bot in this terminal: the same commands as Slack and Discord. Type `open` to see the last picture "
+        "(the stats progress card) in your image viewer, `exit` or Ctrl-D to leave. "
         "When stdin is not a terminal, each line is one command and each reply is printed.",
         "printf 'tip\\nquiz\\nanswer A\\n' | aipm console --user ada --tz Europe/Berlin",
     )
     console.add_argument("--user", help="who you are (default: your login name)")
     console.add_argument("--tz", help="your IANA time zone, e.g. Europe/Berlin (default: this machine's)")
     console.add_argument("--db", help=DB_HELP)
+    console.add_argument("--open-images", action="store_true", help=OPEN_IMAGES_HELP)
     console.set_defaults(func=_console)
 
     run = _command(
@@ -162,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--user", help="console only: who you are (default: your login name)")
     run.add_argument("--tz", help="console only: your IANA time zone (default: this machine's)")
     run.add_argument("--db", help=DB_HELP)
+    run.add_argument("--open-images", action="store_true", help="console only: " + OPEN_IMAGES_HELP)
     run.add_argument("--port", type=int, help="HTTP port when serving (default: PORT or 3000)")
     run.set_defaults(func=_run)
 

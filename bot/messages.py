@@ -51,15 +51,19 @@ class Image:
     ``png`` may be given as a function that draws the bytes: it runs once, the first time ``png`` is read.
     A use case runs inside the transaction that records it, and drawing the progress card takes about
     0.1 s; deferred, it happens when an adapter sends the picture, with no database lock held.
+
+    ``key``, when given, names what the picture shows: two images with the same key draw the same bytes, so an
+    adapter may reuse an upload it made for that key without drawing again (Slack's App Home does).
     """
 
-    __slots__ = ("_lock", "_png", "alt", "filename")
+    __slots__ = ("_lock", "_png", "alt", "filename", "key")
 
-    def __init__(self, png: bytes | Callable[[], bytes], alt: str, filename: str = "chart.png") -> None:
+    def __init__(self, png: bytes | Callable[[], bytes], alt: str, filename: str = "chart.png", key: str | None = None) -> None:
         self._png = png
         self._lock = threading.Lock()
         self.alt = alt
         self.filename = filename
+        self.key = key
 
     @property
     def png(self) -> bytes:

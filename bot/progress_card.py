@@ -7,6 +7,7 @@ theme: the panel, not the chat's background, is what the text contrasts with.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -165,3 +166,14 @@ def alt_text(card: ProgressCard) -> str:
         f"{card.reviews_due} review{'s' if card.reviews_due != 1 else ''} due, {card.points_this_week} point{'s' if card.points_this_week != 1 else ''} this week; "
         f"{active} day{'s' if active != 1 else ''} with answers in the last 12 weeks"
     )
+
+
+def card_key(card: ProgressCard) -> str:
+    """A digest of everything the card shows: equal keys draw equal pictures, so an upload made for one key can be
+    reused (the App Home) without drawing the card again to find out whether it changed."""
+    facts = (
+        card.name, card.today.isoformat(), card.current_streak, card.best_streak, card.freezes, card.reviews_due,
+        card.points_this_week, sorted((day.isoformat(), n) for day, n in card.answers_by_day.items()),
+        [(track.title, track.answered, track.correct) for track in card.tracks],
+    )
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:32]

@@ -125,14 +125,14 @@ _AMBIGUOUS: dict[str, tuple[tuple[str, str], ...]] = {
     "CST": (("US Central", "America/Chicago"), ("China", "Asia/Shanghai"), ("Cuba", "America/Havana")),
     "BST": (("the UK in summer", "Europe/London"), ("Bangladesh", "Asia/Dhaka")),
 }
-_OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-−])\s*([0-9]{1,2})(?::?([0-9]{2}))?$", re.IGNORECASE)
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-−])\s*([0-9]{1,2})(?::?([0-9]{2}))?$", re.IGNORECASE)  # "UTC+2", "GMT-3", "+2"
 
 
 def _explain_offset(text: str, sign: str, hours: int, minutes: int) -> ZoneLookup:
     east = sign == "+"
     written = f"UTC{'+' if east else '-'}{hours}" + (f":{minutes:02d}" if minutes else "")
     why = f"`{text}` is a fixed offset ({written}): it ignores daylight saving, so your days would drift by an hour for part of the year."
-    city = "Name a city instead, for example `settings tz Europe/Athens` or `settings tz new york`."
+    city = "Name your city instead, for example `settings tz new york` or `settings tz Europe/Berlin`."
     etc = f"Etc/GMT{'-' if east else '+'}{hours}"
     if minutes or etc not in all_zones():
         return ZoneLookup(None, f"{why} {city}")

@@ -43,6 +43,8 @@ def test_city_names_as_typed_set_the_iana_zone(chat: Chat, typed: str, zone: str
         ("UTC+2", ("fixed offset", "daylight saving", "Etc/GMT-2", "reversed", "city")),
         ("GMT+2", ("Etc/GMT-2", "reversed")),
         ("UTC-5:30", ("fixed offset", "city")),
+        ("+2", ("fixed offset", "Etc/GMT-2", "means UTC+2")),  # not the did-you-mean Etc/GMT+2, which is UTC-2
+        ("-3", ("UTC-3", "Etc/GMT+3")),
         ("Narnia", ("don't know the time zone `Narnia`",)),
     ],
 )
@@ -52,6 +54,7 @@ def test_abbreviations_offsets_and_bad_zones_explain_and_change_nothing(chat: Ch
     assert reply.kind == "error"
     for fragment in fragments:
         assert fragment in reply.text
+    assert "Athens" not in reply.text  # an example city is not offered as if it kept the offset typed
     assert zone_of(chat) == "Asia/Tokyo"
 
 

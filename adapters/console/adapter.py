@@ -5,6 +5,8 @@ When stdin is not a terminal it reads one command per line and prints each reply
 A terminal cannot show a picture, so a reply's image (the ``stats`` progress card) is written to a PNG file
 in ``image_dir`` (the CLI puts it beside the database, under the user data directory by default; else a
 temporary directory) and its path is printed; each learner's latest card of a kind replaces the previous one.
+On request it is also opened in the system's image viewer (``adapters.console.viewer``): every new picture
+with ``open_images``, the last one when the learner types ``open``.
 A file (the ``export`` zip) is written the same way to ``file_dir`` (the CLI's ``exports`` beside ``images``),
 readable by its owner only, since it holds everything the bot knows about them.
 """
@@ -23,7 +25,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from adapters.console.render import button_keys, file_line, image_line, render_plain, to_rich
+from adapters.console.render import button_keys, file_line, image_line, plain, render_plain, to_rich
+from adapters.console.viewer import Opener, open_picture, system_opener
 from bot import commands as cmd
 from bot.context import Companion, Context, Upload
 from bot.messages import Reply
@@ -33,13 +36,19 @@ UPLOAD_LIMIT = 1024 * 1024  # read no more than this of a named file; the core r
 
 CONSOLE_WORKSPACE = "console"
 LEAVE_WORDS = ("exit", "quit", ":q")
+OPEN_WORD = "open"
 GOODBYE = "Bye! Keep the streak going. 🔥"
+NO_PICTURE_YET = "No picture to open yet: `stats` draws your progress card, then `open` shows it."
 
 
 class ConsoleAdapter:
     def __init__(self, service: Companion, user: str, tz: str | None = None, image_dir: Path | None = None,
-                 file_dir: Path | None = None) -> None:
+                 file_dir: Path | None = None, open_images: bool = False, opener: Opener = system_opener) -> None:
+        """``open_images`` opens each picture as it is saved; ``opener`` is what opens one (tests pass a recorder)."""
         self.service = service
+        self.open_images = open_images
+        self.opener = opener
+        self.last_image: Path | None = None
         self.image_dir = image_dir or Path(tempfile.gettempdir()) / "aipm-companion"
         self.file_dir = file_dir or self.image_dir
         self.context = Context(
@@ -79,14 +88,21 @@ class ConsoleAdapter:
             if is_leave(line):
                 out.write(f"> {line.strip()}\n{GOODBYE}\n")
                 return 0
+            if is_open(line):
+                out.write(f"> {line.strip()}\n{plain(self.open_last())}\n\n")
+                out.flush()
+                continue
             reply = self.send(line)
-            out.write(f"> {line.strip()}\n{render_plain(reply, self.save_image(reply), self.save_file(reply))}\n\n")
+            image = self.save_image(reply)
+            note = self.show(image)
+            out.write(f"> {line.strip()}\n{render_plain(reply, image, self.save_file(reply))}\n" + (f"{note}\n" if note else "") + "\n")
             out.flush()
         return 0
 
     def run_interactive(self, console: Console | None = None) -> int:
         console = console or Console()
-        console.print(Panel.fit("aipm-companion · type [bold]help[/bold], [bold]tip[/bold] or [bold]quiz[/bold]; [bold]exit[/bold] or Ctrl-D to leave", style="cyan"))
+        console.print(Panel.fit("aipm-companion · type [bold]help[/bold], [bold]tip[/bold] or [bold]quiz[/bold]; [bold]open[/bold] shows the last picture; "
+                                "[bold]exit[/bold] or Ctrl-D to leave", style="cyan"))
         while True:
             try:
                 line = console.input("[bold green]you ›[/bold green] ")
@@ -98,8 +114,27 @@ class ConsoleAdapter:
             if is_leave(line):
                 console.print(GOODBYE)
                 return 0
+            if is_open(line):
+                console.print(to_rich(self.open_last()))
+                continue
             reply = self.send(line)
-            self._print(console, reply, self.save_image(reply), self.save_file(reply))
+            image = self.save_image(reply)
+            self._print(console, reply, image, self.save_file(reply))
+            note = self.show(image)
+            if note:
+                console.print(f"[yellow]{escape(note)}[/yellow]")
+
+    def show(self, image: Path | None) -> str | None:
+        """Open a just-saved picture when asked to open each one; the sentence to print when that failed."""
+        if image is None or not self.open_images:
+            return None
+        return open_picture(self.opener, image)
+
+    def open_last(self) -> str:
+        """``open``: the last picture saved in this chat, in the system's image viewer."""
+        if self.last_image is None or not self.last_image.exists():
+            return NO_PICTURE_YET
+        return open_picture(self.opener, self.last_image) or f"Opened {self.last_image} in your image viewer."
 
     def save_image(self, reply: Reply) -> Path | None:
         """Write the reply's PNG and return its path; None when there is none or it could not be written."""
@@ -111,6 +146,7 @@ class ConsoleAdapter:
             path.write_bytes(reply.image.png)
         except OSError:
             return None
+        self.last_image = path
         return path
 
     def save_file(self, reply: Reply) -> Path | None:
@@ -155,6 +191,11 @@ class ConsoleAdapter:
 
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def is_open(line: str) -> bool:
+    """``open`` is the console's own word (no platform has a picture to open), like ``exit``."""
+    return line.strip().lower().removeprefix("/aipm ").strip() == OPEN_WORD
 
 
 def is_leave(line: str) -> bool:

@@ -45,7 +45,7 @@ def image_line(reply: Reply, saved_at: Path | None) -> str:
     assert reply.image is not None
     if saved_at is None:
         return f"(image: {reply.image.alt}, {len(reply.image.png)} bytes PNG)"
-    return f"(image saved to {saved_at}: {reply.image.alt})"
+    return f"(image saved to {saved_at}: {reply.image.alt}; type open to view it)"
 
 
 def file_line(reply: Reply, saved_at: Path | None) -> str:

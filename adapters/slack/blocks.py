@@ -146,6 +146,6 @@ def message_payload(reply: Reply, image_file_id: str | None = None) -> dict[str,
     return {"text": fallback_text(reply), "blocks": reply_blocks(reply, image_file_id=image_file_id)}
 
 
-def home_view(reply: Reply) -> dict[str, Any]:
-    """The App Home tab for ``views.publish``."""
-    return {"type": "home", "blocks": reply_blocks(reply, limit=HOME_BLOCK_LIMIT)}
+def home_view(reply: Reply, image_file_id: str | None = None) -> dict[str, Any]:
+    """The App Home tab for ``views.publish``; its picture inline when uploaded as ``image_file_id``."""
+    return {"type": "home", "blocks": reply_blocks(reply, limit=HOME_BLOCK_LIMIT, image_file_id=image_file_id)}

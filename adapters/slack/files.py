@@ -1,5 +1,6 @@
-"""A reply's file (a learner's data export) goes into the learner's DM with the bot, the one place on Slack only
-they can open it; the slash command's own (ephemeral) answer then says where it went.
+"""Files to Slack. A reply's file (a learner's data export) goes into the learner's DM with the bot, the one place on
+Slack only they can open it; the slash command's own (ephemeral) answer then says where it went. A picture (the
+progress card) is uploaded to no channel at all and shown by an ``image`` block naming its file id.
 
 The answer the intake stores, and a restart would resend, is written before the upload: "on its way; if it
 isn't there, ask again", true whichever way the upload went. After the upload it is replaced by what happened.
@@ -13,10 +14,20 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.blocks import to_mrkdwn
-from bot.messages import Attachment, Reply, ReplyKind, Section
+from bot.messages import Attachment, Image, Reply, ReplyKind, Section
 
 log = logging.getLogger(__name__)
 
+
+def upload_private_image(client: WebClient, image: Image) -> str | None:
+    """Upload ``image`` to no channel (only the bot can see the file itself) and return its id, or None on failure."""
+    try:
+        result = client.files_upload_v2(content=image.png, filename=image.filename, title=image.alt, alt_txt=image.alt)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning("image upload failed: %s", error.__class__.__name__)
+        return None
+    file_id = (result.get("file") or {}).get("id")
+    return str(file_id) if file_id else None
 
 
 def _note(text: str, kind: ReplyKind = "export") -> Reply:

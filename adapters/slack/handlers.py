@@ -11,6 +11,9 @@ happens on the reply pool, after the reply was stored, so the stored reply is th
 upload fails, or Slack refuses the block (it processes uploads asynchronously), the caption goes out, and a
 restart that resends a stored reply sends the caption too.
 
+The App Home shows the same card, uploaded the same private way and reused while it is unchanged
+(``adapters.slack.home``).
+
 A reply with a file (the ``export`` zip) has it uploaded into the learner's DM with the bot
 (``adapters.slack.files``); the slash command's answer says where it went.
 """
@@ -30,12 +33,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from adapters.slack import files, uploads
-from adapters.slack.blocks import core_action, home_view, message_payload
+from adapters.slack.blocks import core_action, message_payload
 from adapters.slack.contexts import ContextFactory
+from adapters.slack.home import HomePublisher
 from adapters.slack.payloads import INTAKE_HEADER, intake_key, is_dm_file
 from bot.context import Companion, Context
 from bot.intake import Intake, IntakeRecord
-from bot.messages import Image, Reply, error_reply
+from bot.messages import Reply, error_reply
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +60,6 @@ def _visibility(reply: Reply) -> str:
 def command_response(reply: Reply, image_file_id: str | None = None) -> dict[str, Any]:
     """What a slash command's response_url receives."""
     return {"response_type": _visibility(reply), **message_payload(reply, image_file_id)}
-
-
-def upload_private_image(client: WebClient, image: Image) -> str | None:
-    """Upload ``image`` to no channel (only the bot can see the file itself) and return its id, or None on failure."""
-    try:
-        result = client.files_upload_v2(content=image.png, filename=image.filename, title=image.alt, alt_txt=image.alt)
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.warning("image upload failed: %s", error.__class__.__name__)
-        return None
-    file_id = (result.get("file") or {}).get("id")
-    return str(file_id) if file_id else None
 
 
 def click_response(reply: Reply) -> dict[str, Any]:
@@ -92,6 +85,7 @@ class SlackHandlers:
         self.intake = intake
         self.replies: Executor = replies or ThreadPoolExecutor(max_workers=reply_threads, thread_name_prefix="slack-reply")
         self.on_finished: Finished = on_finished or (lambda kind, outcome: None)
+        self.home = HomePublisher()
 
     # admission, called by the listeners in app.py before their ack -----------------------------------
     def admit(self, request: BoltRequest, body: dict[str, Any], kind: str) -> bool:
@@ -131,7 +125,7 @@ class SlackHandlers:
                 image = reply.image
 
                 def richer() -> dict[str, Any] | None:
-                    file_id = upload_private_image(client, image)
+                    file_id = files.upload_private_image(client, image)
                     return command_response(reply, file_id) if file_id else None
             elif reply.attachment is not None:
 
@@ -197,7 +191,7 @@ class SlackHandlers:
             if not self.intake.apply(key, dict).fresh:
                 outcome = "duplicate"
                 return
-            self._publish_home(client, self.contexts.for_home(body["team_id"], event["user"], client))
+            self._publish_home(client, self.contexts.for_home(body["team_id"], event["user"], client), opened=True)
             self.intake.responded(key)
             outcome = "done"
         except Exception:
@@ -249,11 +243,9 @@ class SlackHandlers:
             self.on_finished("dm_file", outcome)
 
     # output ---------------------------------------------------------------------------------------
-    def _publish_home(self, client: WebClient, ctx: Context) -> None:
-        try:
-            client.views_publish(user_id=ctx.user_id, view=home_view(self.service.home(ctx)))
-        except SlackApiError as error:
-            log.warning("views.publish failed: %s", error.response.get("error"))
+    def _publish_home(self, client: WebClient, ctx: Context, opened: bool = False) -> None:
+        """A refresh after a change (``opened`` False) never draws a new card; the tab being opened does."""
+        self.home.publish(client, ctx, self.service.home(ctx), opened)
 
     @staticmethod
     def _post_to_dm(client: WebClient, user_id: str, reply: Reply) -> None:

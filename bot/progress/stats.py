@@ -40,7 +40,7 @@ def stats(deps: Deps, asker: Asker, command: cmd.Stats) -> Reply:
 
 def progress_card_of(deps: Deps, learner: Learner, state: StreakState, due: int, counts: list[tuple[str, int, int]]) -> Image:
     """The stats as one picture; matplotlib is imported only when a card is drawn."""
-    from bot.progress_card import ProgressCard, TrackAccuracy, alt_text, progress_card
+    from bot.progress_card import ProgressCard, TrackAccuracy, alt_text, card_key, progress_card
 
     by_track: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for qid, n, ok in counts:
@@ -56,4 +56,4 @@ def progress_card_of(deps: Deps, learner: Learner, state: StreakState, due: int,
         answers_by_day={a.day: a.answered for a in deps.repo.activity(learner.workspace_id, learner.user_id)},
         tracks=tuple(TrackAccuracy(deps.content.track_title(track), n, ok) for track, (n, ok) in by_track.items()),
     )
-    return Image(png=lambda: progress_card(card), filename="progress.png", alt=alt_text(card))  # drawn when sent
+    return Image(png=lambda: progress_card(card), filename="progress.png", alt=alt_text(card), key=card_key(card))  # drawn when sent

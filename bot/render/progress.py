@@ -64,7 +64,7 @@ def leaderboard_reply(since: datetime | None, rows: Sequence[LeaderRow]) -> Repl
     return Reply(text=f"{title}\n{body}", kind="leaderboard", sections=(Section(title=title, text=body),), private=True)
 
 
-def home_reply(state: StreakState, due: int, tip: Tip, track_title: str) -> Reply:
+def home_reply(state: StreakState, due: int, tip: Tip, track_title: str, card: Image | None = None) -> Reply:
     sections = (
         Section(title="Your streak", text=streak_line(state)),
         tip_section(tip, track_title, heading="Today's tip"),
@@ -74,4 +74,4 @@ def home_reply(state: StreakState, due: int, tip: Tip, track_title: str) -> Repl
         ),
     )
     text = "\n".join(s.text for s in sections)
-    return Reply(text=text, kind="home", sections=sections, counts=Counts(reviews_due=due, streak=state.current))
+    return Reply(text=text, kind="home", sections=sections, counts=Counts(reviews_due=due, streak=state.current), image=card)

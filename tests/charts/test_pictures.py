@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from matplotlib.text import Text
 from app import demo_card
 from bot import progress_card as progress_card_module
 from bot.charts import participation_chart, participation_figure
-from bot.progress_card import ProgressCard, TrackAccuracy, alt_text, progress_card, progress_card_figure
+from bot.progress_card import ProgressCard, TrackAccuracy, alt_text, card_key, progress_card, progress_card_figure
 from bot.service import CompanionService, Context
 from tests.charts.png import PNG_SIGNATURE, png_size
 
@@ -98,3 +99,30 @@ def test_stats_draws_its_card_only_when_an_adapter_reads_it(service: CompanionSe
     assert png_size(stats.image.png) == (1280, 1440)
     assert len(drawn) == 1
     assert drawn[0].name == "Ada"
+
+
+def test_the_card_key_changes_with_anything_the_card_shows_and_only_then() -> None:
+    """The App Home reuses an upload while the key stands, so every fact drawn must be in it."""
+    same = replace(BUSY, answers_by_day=dict(reversed(list(BUSY.answers_by_day.items()))))
+    assert card_key(same) == card_key(BUSY)
+    changed = [
+        replace(BUSY, name="Ada"), replace(BUSY, today=TODAY + timedelta(days=1)), replace(BUSY, current_streak=10),
+        replace(BUSY, best_streak=22), replace(BUSY, freezes=2), replace(BUSY, reviews_due=5), replace(BUSY, points_this_week=141),
+        replace(BUSY, answers_by_day={**BUSY.answers_by_day, TODAY: 99}), replace(BUSY, tracks=BUSY.tracks[:-1]),
+        replace(BUSY, tracks=(TrackAccuracy("Track number 0", 10, 6), *BUSY.tracks[1:])),
+    ]
+    assert len({card_key(card) for card in changed} | {card_key(BUSY)}) == len(changed) + 1
+
+
+def test_the_home_summary_carries_the_same_card_as_stats_with_its_key(service: CompanionService) -> None:
+    ada = Context("T1", "slack", "U-ada", "Ada")
+    home = service.home(ada)
+    again = service.home(ada).image
+    assert home.image is not None
+    assert again is not None
+    assert home.image.key
+    assert home.image.key == again.key
+    stats = service.handle_text(ada, "stats")
+    assert stats.image is not None
+    assert stats.image.key == home.image.key
+    assert home.image.alt == stats.image.alt
