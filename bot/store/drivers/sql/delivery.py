@@ -21,7 +21,7 @@ from bot.store.delivery_store import (
 from bot.store.drivers.sql.database import SqlDatabase, Transaction, from_ts, partition_filter, placeholders, shard_of, to_ts
 from bot.store.drivers.sql.leases import SqlLeases
 from bot.store.drivers.sql.outbox import FINISHED, SqlOutboxSending, draft_row
-from bot.store.drivers.sql.repository import subscription_from_row
+from bot.store.drivers.sql.rows import subscription_from_row
 from bot.store.records import Subscription
 
 
