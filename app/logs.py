@@ -43,9 +43,23 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class CurrentStderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives, not the one at setup: a thread still
+    finishing a reply after a test (or after a redirection) would otherwise write to a closed file and print
+    "--- Logging error ---"."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def setup_logging(verbose: bool = False, stream: Any = None) -> None:
+    handler: logging.StreamHandler = logging.StreamHandler(stream) if stream is not None else CurrentStderr()
     stream = stream or sys.stderr
-    handler = logging.StreamHandler(stream)
     if hasattr(stream, "isatty") and stream.isatty():
         handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
     else:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 import urllib.request
+
+import pytest
 
 from app import metrics
 from app.logs import setup_logging
@@ -57,3 +60,22 @@ def test_instrumented_service_counts_commands_answers_and_failures(repo: SqliteR
     assert value("aipm_commands_total", platform="metrics-test", kind="quiz") == before_quiz + 1
     assert value("aipm_failures_total", platform="metrics-test", where="text") == before_fail + 1
     assert value("aipm_answers_total", platform="metrics-test", correct="1") + value("aipm_answers_total", platform="metrics-test", correct="0") == 1
+
+
+def test_logs_go_to_the_stderr_of_the_moment_not_a_closed_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reply thread that logs after its test (or after stderr was redirected) must not hit a closed file."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        first = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", first)
+        setup_logging()
+        first.close()
+        later = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", later)
+        logging.getLogger("aipm.test").warning("still here")
+        assert "Logging error" not in later.getvalue()
+        assert json.loads(later.getvalue().splitlines()[-1])["msg"] == "still here"
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.store.drivers.sqlite import SqliteRepository
 from tests.conftest import START
+from tests.optimizer import require_optimizer
 from tests.test_console import run_cli
 from tests.tuning_data import WS, cards, fill_workspace
 
@@ -70,8 +69,7 @@ def test_help_says_what_it_needs(tmp_path: Path) -> None:
 
 
 def test_with_enough_reviews_it_fits_stores_and_reschedules(tmp_path: Path) -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("pandas")
+    require_optimizer()
     db = a_database(tmp_path / "a.db", learners=12, questions=15, answers_each=4)
     parameters_before, cards_before = snapshot(db)
 

@@ -20,6 +20,7 @@ from bot.tuning import optimize
 from bot.tuning.optimize import optimize_workspace, reschedule_workspace
 from bot.tuning.review_log import CARD_ID_BITS, MIN_REVIEWS, countable_reviews, review_logs
 from tests.conftest import START
+from tests.optimizer import require_optimizer
 from tests.tuning_data import WS, cards, fill_workspace
 
 GIVEN = (*FSRS_DEFAULTS[:2], 6.0, *FSRS_DEFAULTS[3:20], 0.2)
@@ -148,8 +149,7 @@ def test_parameters_fsrs_refuses_are_never_stored(repo: SqliteRepository) -> Non
 
 
 def test_the_real_optimizer_fits_a_workspace(repo: SqliteRepository) -> None:
-    pytest.importorskip("torch")
-    pytest.importorskip("pandas")
+    require_optimizer()
     fill_workspace(repo, START, learners=12, questions=15, answers_each=4)
 
     report = run(repo)
