@@ -117,7 +117,7 @@ def platform_stats(base_url: str) -> dict[str, Any]:
     return stats
 
 
-def run(subscriptions: int = 10_000, workspaces: int = 500, skew: float = 0.75, concurrency: int = 64, partitions: int = 1) -> dict[str, Any]:
+def run(subscriptions: int = 10_000, workspaces: int = 500, skew: float = 0.75, concurrency: int = 64, partitions: int = 2) -> dict[str, Any]:
     import psycopg
 
     sizes = workspace_sizes(subscriptions, workspaces, skew)
@@ -176,7 +176,7 @@ def main() -> None:
     parser.add_argument("--subscriptions", type=int, default=10_000)
     parser.add_argument("--workspaces", type=int, default=500)
     parser.add_argument("--skew", type=float, default=0.75, help="Zipf exponent of workspace sizes")
-    parser.add_argument("--partitions", type=int, default=1, help="sweep partitions (1: today's one exclusive lease)")
+    parser.add_argument("--partitions", type=int, default=2, help="sweep partitions (2: one per sweeper, what make bench runs; 1: one exclusive lease)")
     args = parser.parse_args()
     r = run(args.subscriptions, args.workspaces, args.skew, partitions=args.partitions)
     print(
