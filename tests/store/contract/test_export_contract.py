@@ -84,7 +84,8 @@ def test_the_export_never_holds_another_learners_or_workspaces_rows(any_store: S
     _leave_traces(any_store, WS, "U1", tip="mine")
     _leave_traces(any_store, WS, "U2", tip="colleague")
     _leave_traces(any_store, OTHER_WS, "U1", tip="elsewhere")
-    add_subscription(any_store, "C1", created_by="U1")  # a channel's post belongs to the channel, not to its admin
+    add_subscription(any_store, "C1", created_by="U1")  # the channel's post; that U1 set it up is U1's
+    add_subscription(any_store, "C2", created_by="U2")
     any_store.repo.create_quiz_instance(quiz("channel-q", None, channel_id="C1", origin="channel"))
 
     export = any_store.repo.export_learner(WS, "U1")
@@ -93,9 +94,19 @@ def test_the_export_never_holds_another_learners_or_workspaces_rows(any_store: S
     assert [t.tip_id for t in export.tips] == ["mine"]
     assert [a.instance_id for a in export.answers] == [f"{WS}-U1-q"]
     assert [q.id for q in export.quizzes] == [f"{WS}-U1-q"]
-    assert [(s.workspace_id, s.channel_id) for s in export.subscriptions] == [(WS, "D-U1")]
+    assert sorted((s.workspace_id, s.channel_id) for s in export.subscriptions) == [(WS, "C1"), (WS, "D-U1")]
     assert len(export.cards) == len(export.activity) == len(export.tz_changes) == 1
     assert (export.learner.workspace_id, export.learner.user_id) == (WS, "U1")
+
+
+def test_forgetting_an_admin_keeps_the_channels_post_but_not_who_set_it_up(any_store: Store) -> None:
+    _leave_traces(any_store, WS, "U1")
+    channel = add_subscription(any_store, "C1", created_by="U1")
+    assert any_store.repo.delete_learner(WS, "U1") > 0
+    kept = any_store.repo.get_subscription(WS, "C1", "channel")
+    assert kept is not None
+    assert kept.active
+    assert (kept.id, kept.created_by) == (channel.id, "")
 
 
 def test_after_deleting_the_learner_nothing_is_left_to_export(any_store: Store) -> None:

@@ -129,6 +129,11 @@ class SqlRepository(SqlLearners, SqlAnswers, SqlItemAnalysis, TeamQueries, SqlTu
                 "DELETE FROM subscriptions WHERE workspace_id = ? AND kind IN ('dm', 'report') AND user_id = ?", (workspace_id, user_id)
             )
             removed += cursor.rowcount
+            # A channel's daily post stays (it is the channel's), but not who set it up: no notice names them again.
+            conn.execute("UPDATE subscriptions SET created_by = '' WHERE workspace_id = ? AND created_by = ?", (workspace_id, user_id))
+            conn.execute(
+                "UPDATE delivery_notices SET admin_user_id = NULL WHERE workspace_id = ? AND admin_user_id = ?", (workspace_id, user_id)
+            )
             removed += self.forget_importer(conn, workspace_id, user_id)
         return removed
 
@@ -157,7 +162,8 @@ class SqlRepository(SqlLearners, SqlAnswers, SqlItemAnalysis, TeamQueries, SqlTu
                    WHERE workspace_id = ? AND user_id = ? ORDER BY question_id""", key,
             )
             subscriptions = self.db.query(
-                "SELECT * FROM subscriptions WHERE workspace_id = ? AND kind IN ('dm', 'report') AND user_id = ? ORDER BY id", key,
+                "SELECT * FROM subscriptions WHERE workspace_id = ? AND (kind IN ('dm', 'report') AND user_id = ? OR created_by = ?)"
+                " ORDER BY id", (*key, user_id),
             )
             return LearnerExport(
                 learner=learner,
