@@ -218,11 +218,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(verbose=args.verbose)
     from bot.config import ConfigurationError
     from bot.store import StoreConfigurationError
+    from bot.store.errors import StoreUnavailable
 
     try:
         return int(args.func(args))
     except (ConfigurationError, StoreConfigurationError) as error:
         print(f"Configuration error: {error}", file=sys.stderr)  # a setting to fix, not a crash to report
+        return 2
+    except StoreUnavailable as error:  # a file that is not a database, a server that is down: one line, not a traceback
+        print(f"The database cannot be opened: {error}. Nothing was changed.", file=sys.stderr)
         return 2
 
 

@@ -66,3 +66,19 @@ def test_console_exit_through_the_cli(tmp_path: Path) -> None:
     assert "Try tip" in result.stdout
     assert "Bye!" in result.stdout
     assert "> quiz" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [["console"], ["deliver-due"], ["content", "item-stats"]])
+def test_a_file_that_is_not_a_database_is_one_sentence_and_stays_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str],
+) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("my shopping list, not a database\n" * 40)
+    before = bad.read_bytes()
+
+    assert main([*command, "--db", str(bad)]) in (1, 2)
+
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "not a database" in err
+    assert bad.read_bytes() == before
