@@ -37,9 +37,10 @@ from bot.progress import home, leaderboard, stats, streak  # noqa: F401
 from bot.render.common import OOPS, TRY_AGAIN, UNKNOWN_BUTTON, UNKNOWN_COMMAND
 from bot.render.help import with_tz_hint
 from bot.render.learning import BAD_ANSWER_BUTTON, parse_answer_value
+from bot.render.reports import BAD_REPORT_BUTTON, parse_reason_value
 from bot.render.workspace_content import NO_FILE_EXPECTED
 from bot.reports import admin as reports_admin  # noqa: F401
-from bot.reports import use_case as reports
+from bot.reports import use_case as reports  # noqa: F401
 from bot.reviews import ReviewScheduler
 from bot.store.records import Learner
 from bot.store.repository import Repository, StoreUnavailable
@@ -122,8 +123,11 @@ class CompanionService(Companion):
             if action_id == ACTION_REPORT:
                 return self.execute(ctx, cmd.ReportProblem(question_id=value))
             if action_id == ACTION_REPORT_REASON:
-                learner, _ = self.ensure_learner(ctx)
-                return reports.report_from_button(self.deps, Asker(ctx, learner), value)
+                chosen = parse_reason_value(value)
+                if chosen is None:
+                    return error_reply(BAD_REPORT_BUTTON)
+                reply = self.execute(ctx, cmd.ReportProblem(question_id=chosen[0], reason=chosen[1]))
+                return reply if reply.kind == "error" else replace(reply, replace_original=True)  # the picker becomes the thanks
         except StoreUnavailable as error:
             log.warning("store unavailable: %s", error)
             return error_reply(TRY_AGAIN)

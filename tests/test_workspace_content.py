@@ -205,3 +205,15 @@ def test_the_audit_is_advice_shown_after_a_successful_import(service: CompanionS
     assert "acme-policy-q-01 asks for the wrong one" in reply
     assert [t.track_id for t in repo.workspace_tracks("A")] == ["acme-policy"]
     assert "Advice" not in import_track(service, "B")  # two plain questions: nothing to say
+
+
+def test_a_workspace_question_is_reported_by_its_buttons_like_a_course_question(service: CompanionService, a: Chat) -> None:
+    quiz = a.send("quiz")
+    assert "Acme AI policy" in quiz.text
+    a.send("answer A")
+    picker = a.click("Report a problem")
+    assert picker.kind == "report"
+    thanks = a.click("Outdated", picker)
+    assert "reported as **outdated**" in thanks.text
+    [stored] = service.repo.list_reports("A")
+    assert stored.question_id.startswith("acme-policy-q-")

@@ -8,8 +8,6 @@ nobody reports what they have not seen, and one workspace's reports never count 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot import commands as cmd
 from bot.deps import Asker, Deps
 from bot.dispatch import handles
@@ -38,12 +36,3 @@ def report(deps: Deps, asker: Asker, command: cmd.ReportProblem) -> Reply:
     if not created:
         return words.already_reported(stored, learner.tz)
     return words.reported(stored, question.prompt, question_id in paused_questions(deps, workspace_id))
-
-
-def report_from_button(deps: Deps, asker: Asker, value: str) -> Reply:
-    """A reason button under the picker: the same use case, with the question and reason the button carries."""
-    parsed = words.parse_reason_value(value)
-    if parsed is None:
-        return error_reply(words.BAD_REPORT_BUTTON)
-    reply = report(deps, asker, cmd.ReportProblem(reason=parsed[1], question_id=parsed[0]))
-    return reply if reply.kind == "error" else replace(reply, replace_original=True)  # the picker becomes the thanks
