@@ -88,7 +88,7 @@ class Planner:
         if report:  # the weekly team report: no quiz, no recap or nudge timers
             if post_at is None:
                 return claim
-            payload = reply_to_json(team_report(self.deps, sub.workspace_id, finished_week=True))
+            payload = reply_to_json(team_report(self.deps.seen_from(sub.workspace_id), sub.workspace_id, finished_week=True))
             return replace(claim, drafts=(*claim.drafts, self._draft(sub, "report", post_at, "pending", payload=payload)))
         if post_at is not None:
             claim = self._with_daily_post(claim, sub, post_at, now)

@@ -116,3 +116,23 @@ def test_a_crash_then_a_restart_sends_the_report_exactly_once(
 
     assert world.messenger.counts() == {f"report:{boss}:20260309": 1}
     assert {row["status"] for row in world.outbox()} == {"sent"}
+
+
+def test_the_monday_report_counts_the_workspaces_own_track_as_team_does(world: World) -> None:
+    from tests.delivery.test_workspace_tracks_delivery import import_track
+
+    import_track(world, "T1")
+    world.at(TUESDAY)
+    for user in ("U-ada", "U-bob", "U-cy"):
+        ctx = world.learner(user)
+        world.service.handle_text(ctx, "track acme-policy")
+        assert "Acme AI policy" in world.service.handle_text(ctx, "quiz").text
+        assert world.service.handle_text(ctx, "answer A").kind == "answer"
+    _opt_in(world, "U-boss")
+    in_chat = world.service.handle_text(world.admin("C1", user="U-boss"), "team")
+    assert "Acme AI policy" in in_chat.text
+
+    world.at(NEXT_MONDAY_9).sweep()
+
+    [post] = [p for p in world.messenger.posts if p.key.startswith("report:")]
+    assert "Acme AI policy" in post.reply.text
