@@ -21,7 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from app.wiring import Core
-from bot.config import ConfigurationError
+from bot.config import positive_int_from_env
 from bot.delivery import Delivery
 from bot.delivery_config import DeliveryConfig
 from bot.delivery_report import LogObserver, SweepObserver, SweepReport
@@ -43,18 +43,9 @@ def delivery_config_from_env(grace_minutes: int | None = None) -> DeliveryConfig
     grace = timedelta(minutes=grace_minutes) if grace_minutes is not None else defaults.grace
     return replace(
         defaults, grace=grace, nudge_time=os.environ.get("AIPM_NUDGE_TIME", "").strip() or defaults.nudge_time,
-        partitions=_positive_int("AIPM_DELIVERY_PARTITIONS", defaults.partitions),
-        sweepers=_positive_int("AIPM_DELIVERY_SWEEPERS", defaults.sweepers),
+        partitions=positive_int_from_env("AIPM_DELIVERY_PARTITIONS", defaults.partitions),
+        sweepers=positive_int_from_env("AIPM_DELIVERY_SWEEPERS", defaults.sweepers),
     )
-
-
-def _positive_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
-    return int(raw)
 
 
 class DeliveryScheduler:

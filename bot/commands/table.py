@@ -157,24 +157,19 @@ class CommandTable:
         return sorted({w for s in self.top_level() for w in (s.words[0], *s.aliases)})
 
 
-def settings_words(said: str, args: list[str]) -> ShowSettings:
-    """Bare ``settings`` shows them; a word that names no setting gets the closest one suggested."""
-    if not args:
-        return ShowSettings()
-    key = args[0].lower()
-    hint = suggest(key, [s.words[-1] for s in COMMAND_TABLE.subcommands("settings")])
-    extra = f" Did you mean `settings {hint}`?" if hint else ""
-    raise CommandError(f"There is no setting called `{key}`.{extra} Try `settings` to see them all.")
+def group_words(group: str, bare: Callable[[], Any], what: str) -> Parser:
+    """The words after a group's name when they name none of its subcommands: bare, the group's own command
+    (``settings`` shows them, ``admin`` lists the admin commands); any other word gets the closest one suggested."""
 
+    def read_words(said: str, args: list[str]) -> Any:
+        if not args:
+            return bare()
+        key = args[0].lower()
+        hint = suggest(key, [s.words[-1] for s in COMMAND_TABLE.subcommands(group)])
+        extra = f" Did you mean `{group} {hint}`?" if hint else ""
+        raise CommandError(f"There is no {what} called `{key}`.{extra} Try `{group}` to see them all.")
 
-def admin_words(said: str, args: list[str]) -> AdminHelp:
-    """Bare ``admin`` lists the admin commands; a word that names none gets the closest one suggested."""
-    if not args:
-        return AdminHelp()
-    key = args[0].lower()
-    hint = suggest(key, [s.words[-1] for s in COMMAND_TABLE.subcommands("admin")])
-    extra = f" Did you mean `admin {hint}`?" if hint else ""
-    raise CommandError(f"There is no admin command called `{key}`.{extra} Try `admin` to see them all.")
+    return read_words
 
 
 CONTENT_REFUSAL = "Only workspace admins can change this workspace's own tracks. Ask an admin; `tracks` shows what you can follow."
@@ -209,7 +204,7 @@ COMMAND_TABLE = CommandTable([
         "track", "track <name>", "Follow a track by id, title or the start of either (or `track path` for AI PM in 30 days).", ChooseTrack,
         parse=read.track_name, options=(Option("name", "The track to follow", "track"),),
     ),
-    CommandSpec("settings", "settings", "Show your settings.", ShowSettings, aliases=("config",), parse=settings_words),
+    CommandSpec("settings", "settings", "Show your settings.", ShowSettings, aliases=("config",), parse=group_words("settings", ShowSettings, "setting")),
     CommandSpec(
         "settings tz", "settings tz <Area/City>", "Set your time zone: a city (`new york`, `São Paulo`) or an IANA name (Europe/Berlin).",
         SetTimeZone, quiet_aliases=("timezone", "time-zone", "zone"), parse=read.time_zone, options=(ZONE,),
@@ -254,7 +249,7 @@ COMMAND_TABLE = CommandTable([
         "team", "team", "Admins: how the team is learning and which topics it is forgetting (nobody singled out).", TeamReport,
         admin="admins", refusal="Only workspace admins can see the team report. Nothing changed; `stats` shows your own progress.",
     ),
-    CommandSpec("admin", "admin", "Admins: the commands for looking after the bot here.", AdminHelp, parse=admin_words),
+    CommandSpec("admin", "admin", "Admins: the commands for looking after the bot here.", AdminHelp, parse=group_words("admin", AdminHelp, "admin command")),
     CommandSpec(
         "admin report", "admin report on|off", "The team report by DM every Monday, to you.", SetAdminReport, parse=read.admin_report,
         options=(Option("state", "The weekly team report by DM on or off", "choice", (("on", "on"), ("off", "off"))),),
