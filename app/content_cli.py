@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.db_cli import DB_OPTION_HELP, _database, _open
+from app.db_cli import DB_OPTION_HELP, open_database
 from app.settings import load_settings
 from bot.analysis import ItemStatsReport, item_stats
 from bot.audit import AuditReport, audit_questions
@@ -95,10 +95,10 @@ def report_counts_for(store: Store, workspace: str | None) -> dict[str, int]:
 def _live_item_stats(args: argparse.Namespace, curriculum: Curriculum) -> tuple[ItemStatsReport, str] | None:
     """Item analysis of ``--db`` (only ``--workspace``'s answers when given) and the database's printable name,
     or None after saying why not."""
-    url = _database(args)
-    store = _open(url) if url else None
-    if url is None or store is None:
+    opened = open_database(args)
+    if opened is None:
         return None
+    url, store = opened
     try:
         if args.workspace is not None and store.repo.get_workspace(args.workspace) is None:
             print(f"No workspace {args.workspace!r} in {url.redacted()}: check the id (a Slack team id such as T0123ABCD, "

@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import Any
 
-from app.db_cli import DB_OPTION_HELP, _database, _open
+from app.db_cli import DB_OPTION_HELP, open_database
 from bot.store import Store
 from bot.store.records import Report
 
@@ -44,10 +44,10 @@ def report_rows(store: Store, open_only: bool) -> list[dict[str, Any]]:
 
 
 def content_reports(args: argparse.Namespace) -> int:
-    url = _database(args)
-    store = _open(url) if url else None
-    if store is None:
+    opened = open_database(args)
+    if opened is None:
         return 1
+    _, store = opened
     try:
         rows = report_rows(store, args.open)
     finally:

@@ -15,7 +15,7 @@ CommandFactory = Callable[[Any, str, str, str, str], argparse.ArgumentParser]
 DB_OPTION_HELP = "SQLite file or database URL (default: AIPM_DATABASE_URL, else AIPM_DB, else the user data directory)"
 
 
-def _database(args: argparse.Namespace, *, must_exist: bool = True) -> DatabaseUrl | None:
+def database_url(args: argparse.Namespace, *, must_exist: bool = True) -> DatabaseUrl | None:
     """The database ``--db`` or the settings name; None after saying why it cannot be used."""
     try:
         url = load_settings().database(getattr(args, "db", None))
@@ -33,6 +33,14 @@ def _exists(url: DatabaseUrl) -> bool:
     return True
 
 
+def open_database(args: argparse.Namespace, *, must_exist: bool = True) -> tuple[DatabaseUrl, Store] | None:
+    """``--db`` (or the settings') database, opened; None after saying why it cannot be (a bad URL, no such
+    file, a file that is not a database, a server that is down). The caller closes the store."""
+    url = database_url(args, must_exist=must_exist)
+    store = _open(url) if url is not None else None
+    return (url, store) if url is not None and store is not None else None
+
+
 def _open(url: DatabaseUrl) -> Store | None:
     from bot.store.drivers import open_store
 
@@ -44,10 +52,10 @@ def _open(url: DatabaseUrl) -> Store | None:
 
 
 def _db_backup(args: argparse.Namespace) -> int:
-    url = _database(args)
-    store = _open(url) if url else None
-    if url is None or store is None:
+    opened = open_database(args)
+    if opened is None:
         return 1
+    url, store = opened
     try:
         copied = store.backup(args.path)
     except (OSError, StoreUnavailable) as error:
@@ -62,7 +70,7 @@ def _db_backup(args: argparse.Namespace) -> int:
 def _db_check(args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
 
-    url = _database(args)
+    url = database_url(args)
     if url is None:
         return 1
     if url.driver == "sqlite":
@@ -94,10 +102,10 @@ def _db_check(args: argparse.Namespace) -> int:
 
 
 def _db_migrate(args: argparse.Namespace) -> int:
-    url = _database(args, must_exist=False)
-    store = _open(url) if url else None
-    if url is None or store is None:
+    opened = open_database(args, must_exist=False)
+    if opened is None:
         return 1
+    url, store = opened
     store.close()
     print(f"{url.redacted()}: schema up to date.")
     return 0

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from app.db_cli import DB_OPTION_HELP, _database, _open
+from app.db_cli import DB_OPTION_HELP, open_database
 from bot.store import StoreUnavailable
 
 CommandFactory = Callable[[Any, str, str, str, str], argparse.ArgumentParser]
@@ -19,10 +19,10 @@ def _optimize(args: argparse.Namespace) -> int:
     from bot.reviews import ReviewScheduler
     from bot.tuning.optimize import optimize_workspace
 
-    url = _database(args)
-    store = _open(url) if url else None
-    if url is None or store is None:
+    opened = open_database(args)
+    if opened is None:
         return 1
+    url, store = opened
     try:
         report = optimize_workspace(store.repo, SystemClock(), ReviewScheduler(), args.workspace,
                                     progress=lambda cards: print(words.rescheduled_so_far(cards), flush=True))
