@@ -84,10 +84,12 @@ class HomePublisher:
         A refresh shows the last card uploaded for them (or none); opening the tab brings it up to date.
         """
         learner = (ctx.workspace_id, ctx.user_id)
+        image = reply.image
         file_id: str | None = None
-        if reply.image is not None:
-            file_id = self._card_file(client, learner, reply.image) if opened else self._known_card(learner, reply.image)
-        if file_id is not None and not opened and reply.image is not None and self.cards.get(learner, reply.image.key or "") is None:
+        if image is not None:
+            file_id = self._card_file(client, learner, image) if opened else self.cards.latest(learner)
+        stale = file_id is not None and image is not None and not opened and self.cards.get(learner, image.key or "") is None
+        if stale:
             if _publish(client, ctx.user_id, home_view(reply, file_id)) == "refused":  # the last card, until the tab is opened
                 self.cards.forget(learner)
                 _publish(client, ctx.user_id, home_view(reply))
@@ -105,10 +107,6 @@ class HomePublisher:
             log.warning("Slack refused the Home card %s twice; publishing the Home without it", file_id)
             self.cards.forget(learner)
         _publish(client, ctx.user_id, home_view(reply))
-
-    def _known_card(self, learner: tuple[str, str], image: Image) -> str | None:
-        """Without drawing: the upload for this very card, else the learner's last one."""
-        return (self.cards.get(learner, image.key) if image.key else None) or self.cards.latest(learner)
 
     def _card_file(self, client: WebClient, learner: tuple[str, str], image: Image) -> str | None:
         """The file showing ``image``: the one uploaded for its key before, else a new private upload (None if it failed)."""
