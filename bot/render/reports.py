@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.commands import REPORT_REASON_LABELS, REPORT_REASONS
 from bot.content import Curriculum
 from bot.messages import ACTION_REPORT, ACTION_REPORT_REASON, Button, Reply, Section, error_reply
+from bot.render.common import counted
 from bot.store.records import Report
 
 QUESTIONS_SHOWN = 15  # what one message can hold on every platform (Slack: 50 blocks; Discord: one embed)
@@ -94,14 +95,14 @@ def open_reports(reports: Sequence[Report], paused: frozenset[str], content: Cur
         track = content.track_title(question.track_id) if question else "no longer in the course"
         people = len({r.user_id for r in group})
         state = " · ⏸ paused here" if question_id in paused else ""
-        head = f"{question_id} · {track} · {people} learner{'s' if people != 1 else ''}{state}"
+        head = f"{question_id} · {track} · {counted(people, 'learner')}{state}"
         lines = [f"_{_snippet(question.prompt)}_"] if question else []
         lines += [f"#{r.id} **{r.reason}**" + (f": “{_snippet(r.text, 200)}”" if r.text else "") for r in group]
         sections.append(Section(title=head, text="\n".join(lines)))
     count = len(reports)
     hidden = len(by_question) - len(shown)
-    more = f" {hidden} more question{'s' if hidden != 1 else ''} not shown: resolve some to see the rest." if hidden else ""
-    footer = (f"{count} open report{'s' if count != 1 else ''} on {len(by_question)} question{'s' if len(by_question) != 1 else ''}.{more} "
+    more = f" {counted(hidden, 'more question')} not shown: resolve some to see the rest." if hidden else ""
+    footer = (f"{counted(count, 'open report')} on {counted(len(by_question), 'question')}.{more} "
               "Resolve one with `admin resolve <id> <note>` (it closes every open report on that question).")
     text = "\n\n".join(f"{s.title}\n{s.text}" for s in sections) + f"\n\n{footer}"
     return Reply(text=text, kind="report", sections=(*sections, Section(text=footer)), private=True)
@@ -120,7 +121,7 @@ def already_resolved(report: Report, tz: str) -> Reply:
 
 def resolved(report: Report, closed: int, was_paused: bool) -> Reply:
     others = closed - 1
-    also = f" and {others} other report{'s' if others != 1 else ''} on the same question" if others > 0 else ""
+    also = f" and {counted(others, 'other report')} on the same question" if others > 0 else ""
     back = " It is asked here again." if was_paused else ""
     text = f"✅ Resolved report #{report.id}{also} ({report.question_id}) with your note.{back}"
     return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)

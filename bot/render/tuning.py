@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.render.common import counted
 from bot.tuning.optimize import OptimizeReport
 from bot.tuning.review_log import MIN_REVIEWS
 
@@ -21,8 +22,8 @@ def unknown_workspace(report: OptimizeReport, where: str) -> str:
 
 def too_few_reviews(report: OptimizeReport) -> str:
     return (
-        f"Workspace {report.workspace_id} has {report.reviews} review{'s' if report.reviews != 1 else ''} the optimizer can learn from "
-        f"(answers to a question a day or more after the previous answer, out of {_count(report.answers, 'answer')}). It needs {MIN_REVIEWS}: "
+        f"Workspace {report.workspace_id} has {counted(report.reviews, 'review')} the optimizer can learn from "
+        f"(answers to a question a day or more after the previous answer, out of {counted(report.answers, 'answer')}). It needs {MIN_REVIEWS}: "
         f"{report.needed} more. Nothing changed: its reviews keep FSRS's default parameters."
     )
 
@@ -35,10 +36,9 @@ def fitted(report: OptimizeReport) -> str:
     assert report.fitted is not None
     parameters = ", ".join(f"{p:.4f}" for p in report.fitted.parameters)
     return (
-        f"Fitted FSRS to workspace {report.workspace_id}'s {report.reviews} reviews ({_count(report.answers, 'answer')}) and stored the parameters; "
+        f"Fitted FSRS to workspace {report.workspace_id}'s {report.reviews} reviews ({counted(report.answers, 'answer')}) and stored the parameters; "
         f"its answers are scheduled with them from now on.\n"
-        f"Rescheduled {report.cards} card{'s' if report.cards != 1 else ''} in {report.batches} "
-        f"transaction{'s' if report.batches != 1 else ''}, each with its learner's desired retention.\n"
+        f"Rescheduled {counted(report.cards, 'card')} in {counted(report.batches, 'transaction')}, each with its learner's desired retention.\n"
         f"Parameters: {parameters}"
     )
 
@@ -50,7 +50,3 @@ def stopped(error: str) -> str:
 
 def rescheduled_so_far(cards: int) -> str:
     return f"  rescheduled {cards} cards..."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
