@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from app.db_cli import DB_OPTION_HELP, open_database
+from app.db_cli import DB_OPTION_HELP, CommandFactory, open_database
 from bot.store import StoreUnavailable
-
-CommandFactory = Callable[[Any, str, str, str, str], argparse.ArgumentParser]
 
 
 def _optimize(args: argparse.Namespace) -> int:
