@@ -12,8 +12,10 @@ fixtures are built once and each example only compares before and after.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
+import random
 import re
 import string
 import time
@@ -138,6 +140,19 @@ class Probe:
         message = self.slack.send("help")
         assert message["response_type"] == "ephemeral"
         assert "Here's what I can do" in all_text(message)
+
+
+@pytest.fixture(autouse=True)
+def pool_jitter_off_the_global_random(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL, psycopg_pool's own threads jitter connection lifetimes with the global ``random``. When
+    that lands while Hypothesis draws an example, Hypothesis sees the global state move and takes it for a
+    strategy using ``random`` (a deprecation warning today, an error later). The pool gets a generator of its
+    own here; nothing the adapter does changes."""
+    try:
+        pool_base = importlib.import_module("psycopg_pool.base")
+    except ImportError:
+        return
+    monkeypatch.setattr(pool_base, "random", random.Random(0).random)
 
 
 @pytest.fixture
