@@ -15,6 +15,7 @@ from bot.analysis import ItemStatsReport, item_stats
 from bot.audit import AuditReport, audit_questions
 from bot.content import ContentError, CoursePolicy, Curriculum, load_curriculum
 from bot.store import Store, StoreUnavailable
+from bot.workspace_content.curricula import WorkspaceCurricula
 
 
 def _load(args: argparse.Namespace, policy: CoursePolicy | None = None) -> Curriculum | None:
@@ -94,7 +95,8 @@ def report_counts_for(store: Store, workspace: str | None) -> dict[str, int]:
 
 def _live_item_stats(args: argparse.Namespace, curriculum: Curriculum) -> tuple[ItemStatsReport, str] | None:
     """Item analysis of ``--db`` (only ``--workspace``'s answers when given) and the database's printable name,
-    or None after saying why not."""
+    or None after saying why not. One workspace's answers are read against the curriculum it sees (the course
+    plus the tracks its admins imported), so its own questions are analysed, not left out as gone."""
     opened = open_database(args)
     if opened is None:
         return None
@@ -104,8 +106,9 @@ def _live_item_stats(args: argparse.Namespace, curriculum: Curriculum) -> tuple[
             print(f"No workspace {args.workspace!r} in {url.redacted()}: check the id (a Slack team id such as T0123ABCD, "
                   "a Discord server id, or 'console'), or leave out --workspace to analyse every workspace.", file=sys.stderr)
             return None
+        seen = curriculum if args.workspace is None else WorkspaceCurricula(store.repo, curriculum).seen_by(args.workspace)
         attempts = store.repo.first_attempts(args.workspace)
-        report = item_stats(list(curriculum.questions.values()), attempts, report_counts_for(store, args.workspace))
+        report = item_stats(list(seen.questions.values()), attempts, report_counts_for(store, args.workspace))
     except StoreUnavailable as error:
         print(f"Could not read the answers from {url.redacted()}: {error}. Nothing was changed; try again.", file=sys.stderr)
         return None

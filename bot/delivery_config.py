@@ -35,6 +35,9 @@ class DeliveryConfig:
     for it with ``find_sent``: a slow original may still land, and a look too early would post it twice."""
     find_sent_slack: timedelta = timedelta(minutes=5)
     """How far before a row's creation ``find_sent`` looks, for clock skew between us and the platform."""
+    admin_check_retry: timedelta = timedelta(minutes=5)
+    """When the platform cannot say whether a team report's recipient is still an admin, ask again this much later
+    (on a later sweep) instead of sending it unchecked or switching it off."""
     missed_rows: int = 7
     """At most this many skipped rows are recorded per subscription after a long outage."""
     keep_finished: timedelta = timedelta(days=60)

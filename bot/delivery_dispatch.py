@@ -18,6 +18,7 @@ from datetime import timedelta
 from bot import posts
 from bot.clock import Clock
 from bot.delivery_attempts import AttemptLog
+from bot.delivery_audience import demoted_reason, needs_admin, still_admin, unknown_reason
 from bot.delivery_codec import reply_from_json
 from bot.delivery_config import DeliveryConfig
 from bot.delivery_pacing import Pacer, PriorityGate, Sleep
@@ -123,6 +124,7 @@ class Dispatcher:
         maybe_posted = row.status == "sending"
         attempt = 0  # platform sends
         failures = 0  # transient failures of a send or a find_sent: the retry budget
+        cleared = not needs_admin(row.kind)  # an admin-only post leaves only once its recipient is still an admin
         while True:
             if self.lease_lost:
                 self._done(row, "deferred", "another sweeper took over", attempts=attempt)
@@ -148,6 +150,12 @@ class Dispatcher:
                     self.store.mark_skipped(row.id, "nothing to send (no payload)", self.clock.now())
                     self._done(row, "skipped", "no payload")
                     return
+                if not cleared:
+                    verdict = await self._still_admin(messenger, row)
+                    if verdict is not True:
+                        self._withhold(row, verdict, attempt)
+                        return
+                    cleared = True
                 async with self._slot(row.destination):
                     if not await self._may_send(row, attempt):
                         return
@@ -180,6 +188,30 @@ class Dispatcher:
             self.store.mark_skipped(row.id, "unsubscribed before it was sent", self.clock.now())
             self._done(row, "skipped", "unsubscribed before it was sent", attempts=attempt)
         return False
+
+    async def _still_admin(self, messenger: Messenger, row: OutboxRow) -> bool | None:
+        """One platform call, so it holds a place among the calls in flight (the posting limits do not apply)."""
+        await self._gate.acquire(self._backlog[_workspace(row.destination)])
+        try:
+            return await still_admin(messenger, row.destination)
+        finally:
+            self._gate.release()
+
+    def _withhold(self, row: OutboxRow, verdict: bool | None, attempt: int) -> None:
+        """Not sent: the recipient is no longer an admin (switch the subscription off, so no sweep asks again),
+        or the platform could not say (the row and the subscription stay, and a later sweep asks again)."""
+        now = self.clock.now()
+        if verdict is None:
+            retry_at = now + self.config.admin_check_retry
+            reason = unknown_reason(row.destination)
+            self.store.mark_retry(row.id, "pending", retry_at, reason)
+            self._done(row, "retrying", f"{reason} (next try after {retry_at:%H:%M:%S} UTC)", attempts=attempt)
+            return
+        reason = demoted_reason(row.destination)
+        self.store.fail_subscription(row.id, row.subscription_id, reason, now)
+        self._switched_off.add(row.subscription_id)
+        log.warning("switched off subscription %s before %s: %s", row.subscription_id, row.key, reason)
+        self._done(row, "failed", reason, attempts=attempt)
 
     async def _find_sent(self, messenger: Messenger, row: OutboxRow) -> str | None:
         async with self._slot(row.destination):

@@ -79,3 +79,13 @@ class Messenger(Protocol):
     async def find_sent(self, destination: Destination, idempotency_key: str, since: datetime) -> str | None:
         """The id of a message already posted with this key since ``since``, or None if none (or unknowable)."""
         ...
+
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        """Whether ``user_id`` is an admin of ``workspace_id`` right now, by the rule the adapter applies to requests.
+
+        Asked before a post only admins may read (the weekly team report) leaves, because admin status is
+        checked when someone opts in and people are demoted or leave afterwards. False for someone who left;
+        None when the platform cannot say right now (rate limited, an outage), so the post waits and is asked
+        about again later. Raise PermanentDeliveryError when it never will (the app was removed).
+        """
+        ...

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
+from adapters.console.adapter import ConsoleAdapter
+from adapters.console.messenger import ConsoleMessenger
+from bot.context import Companion
 from bot.store.drivers.sqlite import SqliteRepository
 from tests.charts.png import png_size
 from tests.test_console import run_cli
@@ -47,3 +52,9 @@ def test_the_console_prints_the_report_saves_its_picture_and_delivers_the_weekly
     again = run_cli("deliver-due", "--at", at, "--db", db)
     assert "sent 0" in again.stdout
     assert "── to" not in again.stdout
+
+
+def test_the_console_messenger_answers_the_admin_check_as_the_console_context_does(tmp_path: Path) -> None:
+    """Whoever types in the console runs the bot: its weekly report is checked by the same rule as its requests."""
+    adapter = ConsoleAdapter(cast(Companion, None), "boss", image_dir=tmp_path)
+    assert asyncio.run(ConsoleMessenger().is_admin(adapter.context.workspace_id, "boss")) is adapter.context.is_admin is True

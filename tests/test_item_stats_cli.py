@@ -211,3 +211,42 @@ def test_the_installed_command_runs_as_a_process(content: Path, db: Path, tmp_pa
     missing = subprocess.run([*command, "--db", str(tmp_path / "none.db")], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
     assert missing.returncode == 1
     assert "No database at" in missing.stderr
+
+
+WORKSPACE_TRACK = ROOT / "tests" / "fixtures" / "workspace" / "acme-policy.yaml"
+WORKSPACE_QUESTIONS = ("acme-policy-q-01", "acme-policy-q-02")
+
+
+def test_a_workspaces_own_track_is_analysed_with_its_workspace(
+    capsys: pytest.CaptureFixture[str], content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--workspace`` reads that workspace's curriculum: its imported track's questions are in it, not 'no longer in the course'."""
+    path = tmp_path / "bot.db"
+    monkeypatch.setenv("AIPM_CONTENT_DIR", str(content))
+    monkeypatch.setenv("AIPM_CONTENT_POLICY", "relaxed")
+    code, out, err = _run(capsys, "content", "import", "--workspace", "T1", "--db", str(path), str(WORKSPACE_TRACK))
+    assert code == 0, err
+    assert "Imported Acme AI policy" in out
+    store = open_store(str(path))
+    service = CompanionService(store.repo, load_curriculum(content, CoursePolicy.relaxed()), FixedClock(START))
+    for user, letter in (("ada", "A"), ("bob", "B"), ("cy", "C")):
+        ctx = Context(workspace_id="T1", platform="console", user_id=user, display_name=user.title(), is_dm=True)
+        assert "Acme AI policy" in service.handle_text(ctx, "track acme-policy").text
+        for _ in WORKSPACE_QUESTIONS:
+            assert "Acme AI policy" in service.handle_text(ctx, "quiz").text
+            assert service.handle_text(ctx, f"answer {letter}").kind == "answer"
+    store.close()
+
+    document = _json(capsys, "content", "item-stats", "--dir", str(content), "--db", str(path), "--workspace", "T1")
+
+    assert document["outside_course"] == 0
+    assert (document["learners"], document["first_attempts"]) == (3, 6)
+    analysed = {q["id"]: q for q in document["questions"] if q["first_attempts"]}
+    assert sorted(analysed) == sorted(WORKSPACE_QUESTIONS)
+    first, second = analysed["acme-policy-q-01"], analysed["acme-policy-q-02"]
+    assert (first["first_attempts"], first["correct"]) == (3, 1)  # key A: only ada
+    assert (second["first_attempts"], second["correct"]) == (3, 1)  # key B: only bob
+    assert {letter: o["chosen"] for letter, o in first["options"].items()} == {"A": 1, "B": 1, "C": 1}
+    _, text, _ = _run(capsys, "content", "item-stats", "--dir", str(content), "--db", str(path), "--workspace", "T1")
+    assert "acme-policy-q-01" in text
+    assert "no longer in the course" not in text

@@ -35,6 +35,8 @@ from bot.render.workspace_content import unreadable_file
 UPLOAD_LIMIT = 1024 * 1024  # read no more than this of a named file; the core refuses anything over its own limit
 
 CONSOLE_WORKSPACE = "console"
+CONSOLE_USER_IS_ADMIN = True
+"""Whoever types in the console runs the bot, so they administer its workspace (the scheduled posts' check too)."""
 LEAVE_WORDS = ("exit", "quit", ":q")
 OPEN_WORD = "open"
 GOODBYE = "Bye! Keep the streak going. 🔥"
@@ -53,7 +55,7 @@ class ConsoleAdapter:
         self.file_dir = file_dir or self.image_dir
         self.context = Context(
             workspace_id=CONSOLE_WORKSPACE, platform="console", user_id=user, display_name=user,
-            channel_id="console", is_dm=True, is_admin=True, platform_tz=tz, workspace_name="Console",
+            channel_id="console", is_dm=True, is_admin=CONSOLE_USER_IS_ADMIN, platform_tz=tz, workspace_name="Console",
         )
         self._last: Reply | None = None
 

@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 from typing import TextIO
 
+from adapters.console.adapter import CONSOLE_USER_IS_ADMIN
 from adapters.console.render import render_plain
 from bot.messages import Reply
 from bot.ports import Destination, PlatformLimits
@@ -35,3 +36,7 @@ class ConsoleMessenger:
     async def find_sent(self, destination: Destination, idempotency_key: str, since: datetime) -> str | None:
         """Only what this process printed: a terminal keeps no history we could search."""
         return self._sent.get(idempotency_key)
+
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        """The rule the console's contexts use: its user runs the bot."""
+        return CONSOLE_USER_IS_ADMIN

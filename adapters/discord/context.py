@@ -14,6 +14,11 @@ def workspace_id_for(guild_id: int | None, user_id: int) -> str:
     return str(guild_id) if guild_id is not None else f"dm:{user_id}"
 
 
+def grants_admin(permissions: discord.Permissions) -> bool:
+    """Discord's admin rule, in one place for requests and for the weekly team report's send-time check."""
+    return bool(permissions.manage_guild or permissions.administrator)
+
+
 def is_server_admin(interaction: discord.Interaction) -> bool:
     """Manage Server (or Administrator) in the channel, as Discord resolved it for this very interaction.
 
@@ -22,8 +27,7 @@ def is_server_admin(interaction: discord.Interaction) -> bool:
     """
     if interaction.guild_id is None:
         return False
-    permissions = interaction.permissions
-    return bool(permissions.manage_guild or permissions.administrator)
+    return grants_admin(interaction.permissions)
 
 
 def context_from_interaction(interaction: discord.Interaction) -> Context:

@@ -1,7 +1,9 @@
 """Scheduled posts (daily tip and quiz, nudges) for the delivery scheduler: bot.ports.Messenger for Discord.
 
 The scheduler runs its own event loop in another thread, while discord.py's HTTP session belongs to the
-client's loop; each send is therefore handed to the client's loop and awaited from the caller's.
+client's loop; each send is therefore handed to the client's loop and awaited from the caller's. Before a
+weekly team report, ``is_admin`` fetches the recipient's membership of the server and applies the rule
+requests use (``context.grants_admin``) to their permissions there.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 import aiohttp
 import discord
 
+from adapters.discord.context import grants_admin
 from adapters.discord.embeds import render_reply
 from bot.messages import Reply
 from bot.ports import Destination, PermanentDeliveryError, PlatformLimits, Rate, TransientDeliveryError
@@ -77,6 +80,36 @@ class DiscordMessenger:
             raise TransientDeliveryError("the Discord client is not running")
         future = asyncio.run_coroutine_threadsafe(self._find_sent(client, destination, post_ref(idempotency_key), since), loop)
         return await asyncio.wrap_future(future)
+
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        """Manage Server or Administrator in the server now, from the member's roles (or ownership); False for
+        someone who left the server, None when Discord can't say right now."""
+        if not workspace_id.isdigit() or not user_id.isdigit():
+            return False  # a DM outside any server (workspace ``dm:<user>``) has nothing to administer
+        client, loop = self._client, self._loop
+        if client is None or loop is None or loop.is_closed() or client.is_closed() or client.user is None:
+            log.warning("the Discord client is not running; the admin check of %s waits", user_id)
+            return None
+        future = asyncio.run_coroutine_threadsafe(self._is_admin(client, int(workspace_id), int(user_id)), loop)
+        return await asyncio.wrap_future(future)
+
+    @staticmethod
+    async def _is_admin(client: discord.Client, guild_id: int, user_id: int) -> bool | None:
+        fetching = "server"
+        try:
+            guild = client.get_guild(guild_id) or await client.fetch_guild(guild_id)
+            fetching = "member"
+            member = await guild.fetch_member(user_id)
+        except discord.NotFound as error:
+            if fetching == "member":
+                return False  # Unknown Member: they left (or were removed from) the server
+            raise PermanentDeliveryError(f"Discord server {guild_id} is gone or the bot was removed from it: {error}") from error
+        except discord.Forbidden as error:
+            raise PermanentDeliveryError(f"the bot can no longer see Discord server {guild_id}: {error}") from error
+        except (discord.HTTPException, discord.RateLimited, TimeoutError, aiohttp.ClientError, OSError) as error:
+            log.warning("could not fetch %s %s of server %s (%s); the admin check waits", fetching, user_id, guild_id, error)
+            return None
+        return grants_admin(member.guild_permissions)
 
     async def _find_sent(self, client: discord.Client, destination: Destination, ref: str, since: datetime) -> str | None:
         try:

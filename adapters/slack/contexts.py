@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,6 +34,14 @@ LOOKUP_TIMEOUT_SECONDS = 3
 
 class LearnerLookup(Protocol):
     def get_learner(self, workspace_id: str, user_id: str) -> Learner | None: ...
+
+
+def is_workspace_admin(user: Mapping[str, Any]) -> bool:
+    """Slack's admin rule, in one place for requests and for the weekly team report's send-time check: a
+    workspace admin or owner (the primary owner is one too), and not a deactivated account."""
+    if user.get("deleted"):
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ class ProfileCache:
             with self._lock:
                 self._entries[key] = (self._now() - self.ttl_seconds + wait, unknown)
             return unknown
-        profile = SlackProfile(tz=user.get("tz") or None, is_admin=bool(user.get("is_admin") or user.get("is_owner")))
+        profile = SlackProfile(tz=user.get("tz") or None, is_admin=is_workspace_admin(user))
         with self._lock:
             self._entries[key] = (self._now(), profile)
         return profile

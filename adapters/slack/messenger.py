@@ -6,7 +6,9 @@ posting twice. Failures are sorted for the delivery outbox: a gone channel or re
 a rate limit or Slack outage is transient (the client's retry handlers have already retried a 429 once).
 A chart (``Reply.image``) is uploaded beside the post with files_upload_v2, best effort: the post itself has
 gone out by then, so a failed upload is logged rather than raised (raising would make delivery post again).
-The Web API client is synchronous, so every call runs in a worker thread off the scheduler's event loop.
+Before a weekly team report, ``is_admin`` asks users.info whether its recipient is still an admin, by the
+same rule requests use (``contexts.is_workspace_admin``). The Web API client is synchronous, so every call
+runs in a worker thread off the scheduler's event loop.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.blocks import message_payload
+from adapters.slack.contexts import is_workspace_admin
 from bot.messages import Reply
 from bot.ports import Destination, PermanentDeliveryError, PlatformLimits, Rate, TransientDeliveryError
 
@@ -35,6 +38,8 @@ PERMANENT_ERRORS = frozenset({
     "restricted_action", "msg_too_long", "invalid_blocks", "no_text",
 })
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+GONE_USER_ERRORS = frozenset({"user_not_found"})
+"""users.info answers for someone no longer in the workspace (a deactivated account answers ``deleted: true``)."""
 
 TokenSource = Callable[[str], str | None]
 ClientFactory = Callable[[str], WebClient]
@@ -74,6 +79,10 @@ class SlackMessenger:
     async def find_sent(self, destination: Destination, idempotency_key: str, since: datetime) -> str | None:
         """The ts of a post already carrying this key; raises TransientDeliveryError when Slack can't say right now."""
         return await asyncio.to_thread(self._find_sent, destination, idempotency_key, since)
+
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        """users.info now (no cache: this is the last check before team figures leave); None when Slack can't say."""
+        return await asyncio.to_thread(self._is_admin, workspace_id, user_id)
 
     # sync work, run in a thread ---------------------------------------------------------------------
     def _client(self, workspace_id: str) -> WebClient:
@@ -117,6 +126,23 @@ class SlackMessenger:
             client.files_upload_v2(channel=channel, content=image.png, filename=image.filename, title=image.alt, alt_txt=image.alt)
         except (SlackClientError, OSError) as error:
             log.warning("chart upload to %s failed after the post went out: %s", channel, error.__class__.__name__)
+
+    def _is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        client = self._client(workspace_id)  # not installed: PermanentDeliveryError, as for a post
+        try:
+            user = client.users_info(user=user_id).get("user") or {}
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "")
+            if code in GONE_USER_ERRORS:
+                return False
+            if isinstance(classify(error), TransientDeliveryError):
+                log.warning("users.info for %s in %s failed (%s); the admin check waits", user_id, workspace_id, code or error.response.status_code)
+                return None
+            raise PermanentDeliveryError(f"Slack would not say whether {user_id} is an admin: {code or error.response.status_code}") from error
+        except (SlackClientError, OSError) as error:
+            log.warning("could not reach Slack to check %s in %s: %s", user_id, workspace_id, error.__class__.__name__)
+            return None
+        return is_workspace_admin(user)
 
     def _find_sent(self, destination: Destination, key: str, since: datetime) -> str | None:
         try:

@@ -59,6 +59,9 @@ class FakeMessenger:
     scripted: dict[str, list[Failure]] = field(default_factory=dict)
     gone: dict[str, DeliveryError] = field(default_factory=dict)
     crash: str | None = None  # "before" the platform call, or "during": accepted, then the caller dies
+    admins: dict[str, bool | DeliveryError | None] = field(default_factory=dict)
+    """What ``is_admin`` answers per user (an error is raised); anyone not named is an admin."""
+    admin_checks: list[tuple[str, str]] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
 
@@ -100,6 +103,13 @@ class FakeMessenger:
             if post.key == idempotency_key and post.destination.channel_id == destination.channel_id and post.at >= since and landed:
                 return post.message_id
         return None
+
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        self.admin_checks.append((workspace_id, user_id))
+        answer = self.admins.get(user_id, True)
+        if isinstance(answer, DeliveryError):
+            raise answer
+        return answer
 
     def counts(self) -> Counter[str]:
         return Counter(p.key for p in self.posts)

@@ -167,6 +167,9 @@ class BlockingMessenger:
     async def find_sent(self, destination: Destination, idempotency_key: str, since: object) -> str | None:
         return await self.inner.find_sent(destination, idempotency_key, since)  # type: ignore[attr-defined]
 
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        return await self.inner.is_admin(workspace_id, user_id)  # type: ignore[attr-defined]
+
 
 def test_two_sweepers_at_once_never_double_send(world: World) -> None:
     for i in range(5):

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from bot.ports import PermanentDeliveryError, TransientDeliveryError
 from bot.service import Context
 from bot.store.drivers.sql.delivery import SqlDeliveryStore
 from tests.delivery.conftest import MONDAY, World
-from tests.delivery.fakes import CrashingStore, SimulatedCrash
+from tests.delivery.fakes import CrashingStore, Failure, SimulatedCrash
 from tests.test_team import png_size
 
 TUESDAY = MONDAY + timedelta(days=1, hours=10)
@@ -136,3 +137,144 @@ def test_the_monday_report_counts_the_workspaces_own_track_as_team_does(world: W
 
     [post] = [p for p in world.messenger.posts if p.key.startswith("report:")]
     assert "Acme AI policy" in post.reply.text
+
+
+# The recipient is asked about again at send time: admin status is checked at opt-in, people change ----------
+def _row(world: World, sub_id: int) -> dict[str, object]:
+    [row] = world.outbox(subscription_id=str(sub_id), kind="report")
+    return row
+
+
+def test_the_report_leaves_only_after_the_platform_says_its_recipient_is_still_an_admin(world: World) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    learner = world.learner("U-dee")
+    world.subscribe_dm(learner)
+    world.at(TUESDAY).subscribe_channel("C1", "09:00 UTC")
+
+    world.at(NEXT_MONDAY_9).sweep()
+
+    assert world.messenger.admin_checks == [("T1", "U-boss")]  # asked once, and only for the report
+    assert f"report:{boss}:20260309" in world.messenger.counts()
+    assert {p.destination.channel_id for p in world.messenger.posts} == {"dm:U-boss", "dm:U-dee", "C1"}
+
+
+def test_a_demoted_admin_gets_no_report_and_their_subscription_is_switched_off(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    chief = _opt_in(world, "U-chief")
+    world.at(TUESDAY).subscribe_channel("C1", "09:00 UTC")
+    world.messenger.admins["U-chief"] = False  # demoted (or gone) since turning it on
+
+    report = world.at(NEXT_MONDAY_9).sweep()
+
+    assert [p.destination.channel_id for p in world.messenger.posts if p.key.startswith("report:")] == ["dm:U-boss"]
+    assert world.messenger.posts_to("C1"), "the other posts of the sweep still went out"
+    [failed] = [o for o in report.outcomes if o.status == "failed"]
+    assert failed.key == f"report:{chief}:20260309"
+    assert "U-chief is no longer an admin" in failed.detail
+    row = _row(world, chief)
+    assert row["status"] == "failed"
+    assert "no longer an admin" in str(row["error"])
+    assert row["payload"] is None  # the team's figures are not kept for someone who may not see them
+    stored = world.repo.get_subscription("T1", "dm:U-chief", "report")
+    assert stored is not None
+    assert not stored.active  # switched off, not deleted
+    assert "switched off subscription" in caplog.text
+    assert "U-chief is no longer an admin" in caplog.text
+
+    checks = len(world.messenger.admin_checks)
+    world.at(NEXT_MONDAY_9 + timedelta(minutes=1)).sweep()
+    world.at(NEXT_MONDAY_9 + timedelta(days=7)).sweep()
+    assert ("T1", "U-chief") not in world.messenger.admin_checks[checks:]  # never retried
+    assert [p.key for p in world.messenger.posts if p.key.startswith(f"report:{chief}:")] == []
+    assert f"report:{boss}:20260316" in world.messenger.counts()
+
+    del world.messenger.admins["U-chief"]  # an admin again, and turns it back on
+    _opt_in(world, "U-chief")
+    world.at(NEXT_MONDAY_9 + timedelta(days=14)).sweep()
+    assert f"report:{chief}:20260323" in world.messenger.counts()
+
+
+@pytest.mark.parametrize("answer", [None, TransientDeliveryError("Slack rate limited the look-up", retry_after=30)])
+def test_a_failed_lookup_sends_nothing_keeps_the_report_and_a_later_sweep_sends_it_once(
+    world: World, answer: bool | TransientDeliveryError | None,
+) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    chief = _opt_in(world, "U-chief")
+    world.messenger.admins["U-boss"] = answer
+
+    first = world.at(NEXT_MONDAY_9).sweep()
+
+    assert _reports(world) == [f"report:{chief}:20260309"]
+    [waiting] = [o for o in first.outcomes if o.key == f"report:{boss}:20260309"]
+    assert waiting.status == "retrying"
+    assert "could not check that U-boss is still an admin" in waiting.detail
+    assert _row(world, boss)["status"] == "pending"
+    assert world.subscription(boss).active
+
+    world.at(NEXT_MONDAY_9 + timedelta(minutes=1)).sweep()  # before the retry time: not asked again yet
+    assert world.messenger.admin_checks.count(("T1", "U-boss")) == 1
+
+    del world.messenger.admins["U-boss"]  # the look-up works again
+    later = world.at(NEXT_MONDAY_9 + timedelta(minutes=6)).sweep()
+    world.at(NEXT_MONDAY_9 + timedelta(minutes=7)).sweep()
+
+    assert later.keys("sent") == [f"report:{boss}:20260309"]
+    assert world.messenger.counts() == {f"report:{boss}:20260309": 1, f"report:{chief}:20260309": 1}
+    assert {row["status"] for row in world.outbox()} == {"sent"}
+
+
+def test_a_lookup_that_fails_all_morning_skips_this_week_but_keeps_the_report(world: World) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    world.messenger.admins["U-boss"] = None
+    world.at(NEXT_MONDAY_9).sweep()
+
+    late = world.at(NEXT_MONDAY_9 + timedelta(hours=4)).sweep()  # beyond the 3-hour grace window
+
+    assert late.keys("skipped") == [f"report:{boss}:20260309"]
+    assert world.subscription(boss).active
+    del world.messenger.admins["U-boss"]
+    world.at(NEXT_MONDAY_9 + timedelta(days=7)).sweep()
+    assert _reports(world) == [f"report:{boss}:20260316"]
+
+
+def test_a_platform_that_will_never_say_switches_the_report_off_like_a_refused_post(world: World) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    world.messenger.admins["U-boss"] = PermanentDeliveryError("the app is not installed in Slack workspace T1")
+
+    report = world.at(NEXT_MONDAY_9).sweep()
+
+    assert _reports(world) == []
+    assert report.keys("failed") == [f"report:{boss}:20260309"]
+    assert not world.subscription(boss).active
+
+
+def test_a_report_whose_send_is_retried_is_checked_once(world: World) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    world.messenger.fail("dm:U-boss", Failure(TransientDeliveryError("rate limited", retry_after=1.0)))
+
+    world.at(NEXT_MONDAY_9).sweep()
+
+    assert world.messenger.counts() == {f"report:{boss}:20260309": 1}
+    assert world.messenger.admin_checks == [("T1", "U-boss")]
+
+
+def test_a_report_left_sending_by_a_crash_is_looked_up_then_checked_before_it_is_sent(world: World) -> None:
+    _a_week_of_learning(world)
+    boss = _opt_in(world, "U-boss")
+    world.at(NEXT_MONDAY_9)
+    world.messenger.crash = "before"
+    with pytest.raises(SimulatedCrash):
+        world.sweep(world.delivery(fresh_process=True))
+    world.messenger.admins["U-boss"] = False  # demoted while we were down
+
+    world.at(NEXT_MONDAY_9 + timedelta(minutes=1)).sweep(world.delivery(fresh_process=True))
+
+    assert f"report:{boss}:20260309" in world.messenger.lookups
+    assert _reports(world) == []
+    assert _row(world, boss)["status"] == "failed"

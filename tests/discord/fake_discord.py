@@ -13,6 +13,9 @@ What it models, and why:
   they create or update is stored, so a test can click a button on exactly what the bot sent.
 - An interaction can be acknowledged once; a second callback gets Discord's 400 (code 40060).
 - Channel messages honour ``enforce_nonce``: the same nonce returns the first message, as Discord does.
+- The server has members with roles (``members``): whoever interacts in it is one, with the "Admins" role
+  (Manage Server) when the interaction carries Manage Server, so ``GET /guilds/<id>/members/<user>`` agrees
+  with what the interaction said; ``demote`` and ``leave`` change that afterwards (Unknown Member, 10007).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ CHANNEL_ID = 810000000000000001
 OWNER_ID = 700000000000000009
 EPHEMERAL = 64
 MANAGE_GUILD = 1 << 5
+ADMINISTRATOR = 1 << 3
+ADMIN_ROLE_ID = 820000000000000001
 
 # Interaction callback types (Discord's InteractionResponseType).
 CHANNEL_MESSAGE = 4
@@ -140,6 +145,8 @@ class FakeDiscord:
         self.guilds: list[JsonDict] = [self.guild_payload()]
         self.files: dict[str, bytes] = {}
         """Attachments on the fake CDN, by path (``/attachments/<id>/<name>``)."""
+        self.members: dict[int, list[int]] = {OWNER_ID: []}
+        """The server's members (besides the bot) and their role ids; the owner needs no role to be an admin."""
 
     # lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -158,6 +165,7 @@ class FakeDiscord:
         app.router.add_patch(f"{api}/channels/{{channel}}/messages/{{message}}", self._edit_channel_message)
         app.router.add_get(f"{api}/channels/{{channel}}/messages", self._channel_history)
         app.router.add_post(f"{api}/users/@me/channels", self._open_dm)
+        app.router.add_get(f"{api}/guilds/{{guild}}/members/{{user}}", self._member)
         app.router.add_get("/attachments/{id}/{name}", self._cdn)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app)
@@ -243,6 +251,18 @@ class FakeDiscord:
                 return json_response(body, status=failure.status, headers=headers)
         return None
 
+    # members -------------------------------------------------------------------------------------
+    @staticmethod
+    def roles_for(permissions: int) -> list[int]:
+        return [ADMIN_ROLE_ID] if permissions & (MANAGE_GUILD | ADMINISTRATOR) else []
+
+    def demote(self, user_id: int) -> None:
+        """Take the member's "Admins" role away, as a server admin would."""
+        self.members[user_id] = [r for r in self.members.get(user_id, []) if r != ADMIN_ROLE_ID]
+
+    def leave(self, user_id: int) -> None:
+        self.members.pop(user_id, None)
+
     # payloads ------------------------------------------------------------------------------------
     def bot_user(self) -> JsonDict:
         return {"id": str(APP_ID), "username": "aipm", "discriminator": "0", "global_name": None, "avatar": None, "bot": True, "flags": 0}
@@ -253,7 +273,7 @@ class FakeDiscord:
 
     def member(self, user_id: int, name: str, permissions: int = 0) -> JsonDict:
         return {
-            "user": self.user(user_id, name), "roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False,
+            "user": self.user(user_id, name), "roles": [str(r) for r in self.roles_for(permissions)], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False,
             "flags": 0, "pending": False, "nick": None, "avatar": None, "permissions": str(permissions),
         }
 
@@ -267,6 +287,9 @@ class FakeDiscord:
             "roles": [{
                 "id": str(GUILD_ID), "name": "@everyone", "permissions": str(1 << 10 | 1 << 11), "position": 0, "color": 0,
                 "hoist": False, "managed": False, "mentionable": False, "flags": 0,
+            }, {
+                "id": str(ADMIN_ROLE_ID), "name": "Admins", "permissions": str(MANAGE_GUILD | 1 << 10 | 1 << 11), "position": 1,
+                "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0,
             }],
             "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "study", "position": 0, "guild_id": str(GUILD_ID), "permission_overwrites": [], "nsfw": False}],
             "members": [{**self.member(APP_ID, "aipm"), "user": self.bot_user()}],
@@ -477,6 +500,21 @@ class FakeDiscord:
         await self._record(hit)
         return json_response(self.public(message))
 
+    async def _member(self, request: web.Request) -> web.Response:
+        """A guild member as REST returns it (roles, no resolved permissions); Discord's 10007 for a non-member."""
+        hit, failure = await self._hit(request, "member")
+        if failure:
+            return failure
+        user_id = int(request.match_info["user"])
+        roles = self.members.get(user_id) if int(request.match_info["guild"]) == GUILD_ID else None
+        if roles is None:
+            hit.status = 404
+            await self._record(hit)
+            return json_response({"message": "Unknown Member", "code": 10007}, status=404)
+        await self._record(hit)
+        member = {k: v for k, v in self.member(user_id, "member").items() if k != "permissions"}
+        return json_response({**member, "roles": [str(r) for r in roles]})
+
     async def _open_dm(self, request: web.Request) -> web.Response:
         hit, failure = await self._hit(request, "dm_open")
         if failure:
@@ -608,6 +646,9 @@ class FakeDiscord:
 
     async def interact(self, payload: JsonDict) -> str:
         """Deliver the interaction over the gateway; returns its token for ``response_to``."""
+        member = payload.get("member")
+        if member is not None and payload.get("guild_id") == str(GUILD_ID):  # interacting here makes them a member, roles to match
+            self.members[int(member["user"]["id"])] = self.roles_for(int(member["permissions"]))
         await self.dispatch("INTERACTION_CREATE", self.public(payload))
         return str(payload["token"])
 

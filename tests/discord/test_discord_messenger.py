@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from discord_world import LEARNER, World, discord_world
-from fake_discord import CHANNEL_ID, GUILD_ID, dm_channel_id
+from fake_discord import ADMIN_ROLE_ID, CHANNEL_ID, GUILD_ID, OWNER_ID, dm_channel_id
 
 from adapters.discord.messenger import DiscordMessenger, nonce_for
 from bot.messages import ACTION_START_QUIZ, Button, Image, Reply, Section
@@ -149,3 +149,62 @@ async def test_a_send_retried_after_the_nonce_window_is_found_in_history_not_pos
         assert await messenger(world).find_sent(CHANNEL, "sub-9:2025-03-04:tip", since) is None
         [message] = world.fake.messages.values()
         assert message["embeds"][0]["footer"]["text"].startswith("AI PM companion · ref ")
+
+
+# is_admin: the member's permissions in the server, by the rule requests use (context.grants_admin) ------------
+ADMIN_ID = 600000000000000099
+MEMBER = r"/guilds/\d+/members/\d+$"
+
+
+async def _is_admin(world: World, user_id: int | str, guild: int | str = GUILD_ID) -> bool | None:
+    return await messenger(world).is_admin(str(guild), str(user_id))
+
+
+async def test_is_admin_fetches_the_member_and_reads_their_roles(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.members[ADMIN_ID] = [ADMIN_ROLE_ID]
+        world.fake.members[LEARNER] = []
+
+        assert await _is_admin(world, ADMIN_ID) is True
+        assert await _is_admin(world, LEARNER) is False
+        assert await _is_admin(world, OWNER_ID) is True  # the owner needs no role
+
+        fetched = [h.path for h in world.fake.hits if h.kind == "member"]
+        assert fetched == [f"/api/v10/guilds/{GUILD_ID}/members/{user}" for user in (ADMIN_ID, LEARNER, OWNER_ID)]
+
+
+async def test_is_admin_follows_a_demotion_and_a_departure(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.members[ADMIN_ID] = [ADMIN_ROLE_ID]
+        assert await _is_admin(world, ADMIN_ID) is True
+        world.fake.demote(ADMIN_ID)
+        assert await _is_admin(world, ADMIN_ID) is False
+        world.fake.members[ADMIN_ID] = [ADMIN_ROLE_ID]
+        world.fake.leave(ADMIN_ID)
+        assert await _is_admin(world, ADMIN_ID) is False  # Unknown Member
+
+
+async def test_outside_a_server_nobody_is_an_admin(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        assert await _is_admin(world, LEARNER, guild=f"dm:{LEARNER}") is False
+        assert [h for h in world.fake.hits if h.kind == "member"] == []
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(429, 3600.0), (503, None)])
+async def test_is_admin_cannot_tell_when_discord_cannot_answer(tmp_path: Path, status: int, retry_after: float | None) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.members[ADMIN_ID] = [ADMIN_ROLE_ID]
+        world.fake.fail_next("GET", MEMBER, status, retry_after=retry_after)
+        assert await _is_admin(world, ADMIN_ID) is None
+        assert await _is_admin(world, ADMIN_ID) is True  # the next look-up works
+
+
+async def test_is_admin_cannot_tell_while_the_client_is_not_running() -> None:
+    assert await DiscordMessenger().is_admin(str(GUILD_ID), str(ADMIN_ID)) is None
+
+
+async def test_is_admin_without_access_to_the_server_is_permanent(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        world.fake.fail_next("GET", MEMBER, 403)
+        with pytest.raises(PermanentDeliveryError):
+            await _is_admin(world, ADMIN_ID)

@@ -97,3 +97,77 @@ async def test_the_weekly_report_arrives_once_as_a_dm_with_its_picture(tmp_path:
         assert [name for name, _ in posted.files] == ["team.png"]
         assert len([h for h in world.fake.hits if h.kind == "channel_message"]) == 1
         assert sub.next_due_at > START
+
+
+# At send time, the member's roles in the server say whether they are still an admin ---------------------------
+async def _report_on(world: World) -> tuple[int, Delivery]:
+    for user in LEARNERS:
+        await _learn(world, user)
+    await world.send("admin report", {"state": "on"}, **ADMIN)
+    sub = world.repo.get_subscription(WS, f"dm:{ADMIN_ID}", "report")
+    assert sub is not None
+    assert sub.id is not None
+    assert sub.next_due_at is not None
+    assert world.runner is not None
+    world.clock.set(sub.next_due_at + timedelta(minutes=1))
+    return sub.id, Delivery(world.service, SqlDeliveryStore(world.repo.db), {"discord": world.runner.messenger}, DeliveryConfig(limits={}))
+
+
+def _posts(world: World) -> list[Any]:
+    return [h for h in world.fake.hits if h.kind == "channel_message"]
+
+
+async def test_the_weekly_report_fetches_the_member_before_it_goes_out(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        _, delivery = await _report_on(world)
+        await asyncio.to_thread(delivery.sweep_now)
+
+        [member] = [h for h in world.fake.hits if h.kind == "member"]
+        assert member.path == f"/api/v10/guilds/{GUILD_ID}/members/{ADMIN_ID}"
+        [posted] = _posts(world)
+        assert world.fake.hits.index(member) < world.fake.hits.index(posted)
+
+
+async def test_a_demoted_or_departed_admin_gets_no_report_and_it_is_switched_off(tmp_path: Path) -> None:
+    for change in ("demote", "leave"):
+        async with discord_world(tmp_path / change) as world:
+            sub_id, delivery = await _report_on(world)
+            getattr(world.fake, change)(ADMIN_ID)
+
+            report = await asyncio.to_thread(delivery.sweep_now)
+
+            assert _posts(world) == [], change
+            assert [h for h in world.fake.hits if h.kind == "dm_open"] == []
+            [failed] = report.keys("failed")
+            assert failed.startswith(f"report:{sub_id}:")
+            stored = world.repo.get_subscription(WS, f"dm:{ADMIN_ID}", "report")
+            assert stored is not None
+            assert not stored.active
+            world.clock.set(world.clock.now() + timedelta(days=7))
+            await asyncio.to_thread(delivery.sweep_now)
+            assert len([h for h in world.fake.hits if h.kind == "member"]) == 1  # switched off: not asked again
+            assert _posts(world) == []
+
+
+async def test_a_rate_limited_member_lookup_holds_the_report_until_a_later_sweep(tmp_path: Path) -> None:
+    async with discord_world(tmp_path) as world:
+        sub_id, delivery = await _report_on(world)
+        world.fake.fail_next("GET", r"/guilds/\d+/members/\d+$", 429, retry_after=3600)
+
+        first = await asyncio.to_thread(delivery.sweep_now)
+
+        assert _posts(world) == []
+        assert first.counts["retrying"] == 1
+        stored = world.repo.get_subscription(WS, f"dm:{ADMIN_ID}", "report")
+        assert stored is not None
+        assert stored.active
+
+        world.clock.set(world.clock.now() + timedelta(minutes=6))
+        await asyncio.to_thread(delivery.sweep_now)
+        world.clock.set(world.clock.now() + timedelta(minutes=1))
+        await asyncio.to_thread(delivery.sweep_now)
+
+        [posted] = _posts(world)
+        assert posted.path == f"/api/v10/channels/{dm_channel_id(ADMIN_ID)}/messages"
+        assert "Team report · week of" in str(posted.embeds)
+        assert {row["status"] for row in world.repo.db.query("SELECT status FROM outbox WHERE subscription_id = ?", (sub_id,))} == {"sent"}

@@ -59,6 +59,10 @@ class FilePlatform:
             return None
         return idempotency_key if idempotency_key in self.log.read_text(encoding="utf-8").split() else None
 
+    async def is_admin(self, workspace_id: str, user_id: str) -> bool | None:
+        """No people on this platform, so no admin-only post (the team report) goes through it."""
+        return False
+
 
 def subscribe_channels(repo: SqlRepository, clock: Clock) -> None:
     now = clock.now()

@@ -131,3 +131,63 @@ def test_a_daily_post_whose_answer_was_lost_goes_out_once(runner: SlackRunner, f
     assert len(fake.calls_to("chat.postMessage")) == 1
     assert len(fake.messages["C1"]) == 1
     assert fake.calls_to("conversations.history"), "the unknown outcome was looked up before any resend"
+
+
+# is_admin: users.info by the rule requests use (adapters.slack.contexts.is_workspace_admin) -----------------------
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ({"is_admin": True}, True),
+        ({"is_owner": True}, True),
+        ({"is_primary_owner": True, "is_owner": True}, True),
+        ({}, False),  # a member
+        ({"is_admin": True, "deleted": True}, False),  # deactivated: not an admin any more
+    ],
+)
+def test_is_admin_asks_users_info(runner: SlackRunner, fake: FakeSlackApi, profile: dict[str, bool], expected: bool) -> None:
+    fake.users["U5"] = profile
+    assert asyncio.run(runner.messenger.is_admin("T1", "U5")) is expected
+    [call] = fake.calls_to("users.info")
+    assert call.params["user"] == "U5"
+    assert call.token == "xoxb-test-bot-token"
+
+
+def test_is_admin_is_asked_afresh_each_time(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    """The last check before team figures leave: no cached answer from before a demotion."""
+    fake.users["U5"] = {"is_admin": True}
+    assert asyncio.run(runner.messenger.is_admin("T1", "U5")) is True
+    fake.users["U5"] = {"is_admin": False}
+    assert asyncio.run(runner.messenger.is_admin("T1", "U5")) is False
+    assert len(fake.calls_to("users.info")) == 2
+
+
+def test_someone_who_left_the_workspace_is_not_an_admin(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("users.info", body={"ok": False, "error": "user_not_found"})
+    assert asyncio.run(runner.messenger.is_admin("T1", "U5")) is False
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers"),
+    [
+        (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "30"}),
+        (503, {"ok": False, "error": "service_unavailable"}, {}),
+        (200, {"ok": False, "error": "internal_error"}, {}),
+    ],
+)
+def test_is_admin_cannot_tell_when_slack_cannot_answer(
+    runner: SlackRunner, fake: FakeSlackApi, status: int, body: dict[str, object], headers: dict[str, str],
+) -> None:
+    fake.script("users.info", status=status, body=body, headers=headers)
+    assert asyncio.run(runner.messenger.is_admin("T1", "U5")) is None
+    assert len(fake.calls_to("users.info")) == 1  # no retry sleeping in the client: delivery asks again later
+
+
+def test_is_admin_cannot_tell_when_the_connection_drops(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script_network("users.info", drop=True)
+    assert asyncio.run(runner.messenger.is_admin("T1", "U5")) is None
+
+
+def test_is_admin_with_a_revoked_token_is_permanent(runner: SlackRunner, fake: FakeSlackApi) -> None:
+    fake.script("users.info", body={"ok": False, "error": "token_revoked"})
+    with pytest.raises(PermanentDeliveryError, match="token_revoked"):
+        asyncio.run(runner.messenger.is_admin("T1", "U5"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_fake_api import FakeSlackApi
@@ -117,3 +117,94 @@ def test_the_weekly_report_goes_to_the_admins_dm_once(slack: SlackClient, fake: 
     assert "Active learners: *3* last week" in post.params["text"]
     [complete] = fake.calls_to("files.completeUploadExternal")
     assert complete.params["channel_id"] == f"D{admin}"
+
+
+# At send time, users.info says whether the recipient is still an admin ---------------------------------------
+MONDAY_REPORT = datetime(2025, 3, 17, 3, 31, tzinfo=UTC)  # Monday 09:01 in Asia/Kolkata, the fake's zone
+
+
+def _report_on(slack: SlackClient, fake: FakeSlackApi, core: Core) -> tuple[str, int]:
+    for user in LEARNERS:
+        _learn(slack, core, user)
+    admin = _admin(fake)
+    assert "every Monday" in all_text(slack.send("admin report on", user=admin, channel="C1", channel_name="general"))
+    sub = core.repo.get_subscription("T1", f"dm:{admin}", "report")
+    assert sub is not None
+    assert sub.id is not None
+    return admin, sub.id
+
+
+def _delivery(core: Core, runner: SlackRunner) -> Delivery:
+    return Delivery(core.service, SqlDeliveryStore(core.repo.db), {"slack": runner.messenger}, DeliveryConfig(limits={}))
+
+
+def _report_posts(fake: FakeSlackApi) -> list[str]:
+    return [c.params["metadata"]["event_payload"]["key"] for c in fake.calls_to("chat.postMessage")]
+
+
+def test_the_weekly_report_asks_users_info_before_it_goes_out(
+    slack: SlackClient, fake: FakeSlackApi, core: Core, runner: SlackRunner, clock: FixedClock,
+) -> None:
+    admin, sub_id = _report_on(slack, fake, core)
+    asked = len(fake.calls_to("users.info"))
+    clock.set(MONDAY_REPORT)
+    _delivery(core, runner).sweep_now()
+
+    [check] = fake.calls_to("users.info")[asked:]
+    assert check.params["user"] == admin
+    assert _report_posts(fake) == [f"report:{sub_id}:20250317"]
+    assert fake.calls.index(check) < fake.calls.index(fake.calls_to("chat.postMessage")[0])
+
+
+@pytest.mark.parametrize("gone", [{"is_admin": False}, {"is_admin": True, "deleted": True}, "user_not_found"])
+def test_a_demoted_or_departed_admin_gets_no_report_and_it_is_switched_off(
+    slack: SlackClient, fake: FakeSlackApi, core: Core, runner: SlackRunner, clock: FixedClock, gone: dict[str, bool] | str,
+) -> None:
+    admin, sub_id = _report_on(slack, fake, core)
+    if isinstance(gone, str):
+        fake.script("users.info", body={"ok": False, "error": gone})
+    else:
+        fake.users[admin] = gone
+    clock.set(MONDAY_REPORT)
+    report = _delivery(core, runner).sweep_now()
+
+    assert fake.calls_to("chat.postMessage") == []
+    assert fake.calls_to("files.completeUploadExternal") == []
+    assert report.keys("failed") == [f"report:{sub_id}:20250317"]
+    stored = core.repo.get_subscription("T1", f"dm:{admin}", "report")
+    assert stored is not None
+    assert not stored.active
+    asked = len(fake.calls_to("users.info"))
+    clock.set(MONDAY_REPORT + timedelta(days=7))
+    _delivery(core, runner).sweep_now()
+    assert len(fake.calls_to("users.info")) == asked  # switched off: never asked (or sent) again
+    assert fake.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("failure", ["ratelimited", "service_unavailable", "network"])
+def test_a_failed_users_info_holds_the_report_until_a_later_sweep_can_check(
+    slack: SlackClient, fake: FakeSlackApi, core: Core, runner: SlackRunner, clock: FixedClock, failure: str,
+) -> None:
+    admin, sub_id = _report_on(slack, fake, core)
+    if failure == "network":
+        fake.script_network("users.info", drop=True)
+    elif failure == "ratelimited":
+        fake.script("users.info", status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": "20"})
+    else:
+        fake.script("users.info", status=503, body={"ok": False, "error": failure})
+    clock.set(MONDAY_REPORT)
+    first = _delivery(core, runner).sweep_now()
+
+    assert fake.calls_to("chat.postMessage") == []
+    assert first.counts["retrying"] == 1
+    stored = core.repo.get_subscription("T1", f"dm:{admin}", "report")
+    assert stored is not None
+    assert stored.active
+
+    clock.set(MONDAY_REPORT + timedelta(minutes=6))
+    _delivery(core, runner).sweep_now()
+    clock.set(MONDAY_REPORT + timedelta(minutes=7))
+    _delivery(core, runner).sweep_now()
+
+    assert _report_posts(fake) == [f"report:{sub_id}:20250317"]
+    assert fake.calls_to("chat.postMessage")[0].params["channel"] == f"D{admin}"
