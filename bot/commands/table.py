@@ -69,6 +69,8 @@ class Option:
     required: bool = True
     default: str | None = None
     """The word sent when an optional option is left out (None sends nothing)."""
+    placeholder: str = ""
+    """What a sentence shows in angle brackets where the value goes when typed (default: the name)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ COMMAND_TABLE = CommandTable([
         options=(
             Option("reason", "What is wrong with the question", "choice", tuple((REPORT_REASON_LABELS[r], r) for r in REPORT_REASONS)),
             Option("question", "A question id (default: the one you last answered)", required=False),
-            Option("text", "What you noticed, in a sentence (optional)", required=False),
+            Option("text", "What you noticed, in a sentence (optional)", required=False, placeholder="what you noticed"),
         ),
     ),
     CommandSpec(
