@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.commands.syntax import Syntax
 from bot.messages import Reply, Section, error_reply
 from bot.render.common import counted, info_reply
+from bot.render.example_track import EXAMPLE_TRACK
 from bot.store.records import WorkspaceTrack
 
 PROBLEMS_SHOWN = 15
@@ -17,9 +18,11 @@ def no_file_expected(say: Syntax) -> str:
 
 
 def no_tracks_yet(say: Syntax) -> str:
+    """Self-contained: a hosted admin has no copy of the course to look at, so the reply holds a file to start from."""
     return (
-        "This workspace has no tracks of its own yet. Write one in the course's YAML format (see `content/tracks/` in the bot's "
-        f"repository) and send it with {say.usage('admin import')}."
+        "This workspace has no tracks of its own yet. A track is one YAML file in the course's format; here is a small "
+        f"one to start from. Save it as a `.yaml` file, make it yours, and send it with {say.usage('admin import')}.\n"
+        f"```yaml\n{EXAMPLE_TRACK}```"
     )
 
 
