@@ -3,6 +3,8 @@ each platform takes: the console's words, Slack's ``/aipm`` and Discord's genera
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from discord import app_commands
 
@@ -10,6 +12,8 @@ from adapters.discord.bridge import CoreBridge
 from adapters.discord.commands import build_aipm_group, command_text
 from bot import commands as cmd
 from bot.commands.syntax import Syntax, discord_path
+from bot.service import CompanionService, Context
+from tests.golden.test_golden import SCRIPT
 
 CONSOLE, SLACK, DISCORD = Syntax("console"), Syntax("slack"), Syntax("discord")
 
@@ -67,3 +71,42 @@ def test_an_example_is_the_command_discord_would_send(name: str, values: dict[st
     spec = cmd.COMMAND_TABLE.named(name)
     assert typed == command_text(spec.name, *(values.get(o.name) for o in spec.options))
     assert isinstance(cmd.parse_command(typed), spec.command)
+
+
+LINES = [
+    *(line for line in SCRIPT if not line.startswith(("@", "as ", "click ")) and line != "home"),
+    "report", "report bogus", "admin reports", "admin resolve", "admin resolve abc done", "admin resolve 7", "admin resolve 99 done",
+    "admin content", "admin content remove", "admin content remove alpha", "admin import", "admin report", "admin report on",
+    "admin report off", "admin bogus", "team", "track", "settings tz", "settings tz EST", "settings tz IST", "settings tz UTC+2",
+    "settings tz GMT+5:30", "settings time", "settings nudges", "settings retention", "settings workspace-tz", "leaderboard zz",
+    "subscribe 9:00 10:00", "subscribe a b", "subscribe what?", "answer", "answer Q", "export", "forget-me now", "yes", "no", "x" * 600,
+]
+
+
+@pytest.mark.parametrize("admin", [False, True])
+def test_no_reply_on_discord_names_a_command_the_console_way(service: CompanionService, admin: bool) -> None:
+    """A guard over many replies: every backticked command starts with ``/aipm`` (or echoes the word typed)."""
+    ctx = Context("G1", "discord", "U1", "Ada", channel_id="C1", is_admin=admin)
+    words = {w for s in cmd.COMMAND_TABLE for w in (s.words[0], *s.aliases, *s.quiet_aliases)}
+    for line in LINES:
+        reply = service.handle_text(ctx, line)
+        for text in (reply.text, *(s.text for s in reply.sections)):
+            for span in re.findall(r"`([^`\n]+)`", text):
+                if span.split()[0] in words and span not in line.split():
+                    pytest.fail(f"{line!r} got {span!r} in: {text}")
+
+
+def test_files_buttons_and_scheduled_posts_name_discords_commands(service: CompanionService) -> None:
+    """The replies the typed-command guard cannot reach: an upload, a click, and what delivery posts."""
+    from bot.context import Upload
+    from bot.messages import ACTION_ANSWER, ACTION_REPORT_REASON
+    from bot.posts import admin_notice, nudge_post
+    from bot.streaks import StreakState
+
+    ctx = Context("G1", "discord", "U1", "Ada", channel_id="C1")
+    assert "Send `/aipm admin import <file>` with a YAML track file" in service.handle_upload(ctx, "quiz", Upload("t.yaml", b"")).text
+    assert "Send `/aipm quiz` for a fresh question" in service.handle_action(ctx, ACTION_ANSWER, "nonsense").text
+    assert "Send `/aipm report` to report the question" in service.handle_action(ctx, ACTION_REPORT_REASON, "nonsense").text
+    assert "Send `/aipm help` to see what I can do" in service.handle_action(ctx, "no-such-button", "").text
+    assert "Send `/aipm settings nudges state:off`" in nudge_post(StreakState(3, 3, 0, False, None), DISCORD).text
+    assert "then send `/aipm subscribe` there" in admin_notice("C1", "channel", "missing_access", DISCORD).text
