@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from bot import posts
 from bot.clock import Clock
+from bot.commands.syntax import Syntax
 from bot.delivery_attempts import AttemptLog
 from bot.delivery_audience import demoted_reason, needs_admin, still_admin, unknown_reason
 from bot.delivery_codec import reply_from_json
@@ -248,7 +249,7 @@ class Dispatcher:
         sub = self.store.subscription(row.subscription_id)
         if sub is None:
             return
-        notice = posts.admin_notice(sub.channel_id, sub.kind, error)
+        notice = posts.admin_notice(sub.channel_id, sub.kind, error, Syntax(sub.platform))
         delivered = False
         admin = sub.created_by
         if admin and not (sub.kind in ("dm", "report") and sub.user_id == admin):

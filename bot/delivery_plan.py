@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from bot import posts
 from bot.commands import EVERY_DAY
+from bot.commands.syntax import Syntax
 from bot.delivery_codec import reply_to_json
 from bot.delivery_config import DeliveryConfig
 from bot.deps import Deps
@@ -88,7 +89,8 @@ class Planner:
         if report:  # the weekly team report: no quiz, no recap or nudge timers
             if post_at is None:
                 return claim
-            payload = reply_to_json(team_report(self.deps.seen_from(sub.workspace_id), sub.workspace_id, finished_week=True))
+            weekly = team_report(self.deps.seen_from(sub.workspace_id), sub.workspace_id, Syntax(sub.platform), finished_week=True)
+            payload = reply_to_json(weekly)
             return replace(claim, drafts=(*claim.drafts, self._draft(sub, "report", post_at, "pending", payload=payload)))
         if post_at is not None:
             claim = self._with_daily_post(claim, sub, post_at, now)
@@ -138,7 +140,8 @@ class Planner:
         else:
             content = self.deps.seen_from(sub.workspace_id).content  # the course plus this workspace's own tracks
             material = posts.daily_material(content, sub.track, sub.path_day, paused_questions(self.deps, sub.workspace_id))
-            reply, question_id, owner, path_day = posts.channel_post(content, material, instance_id), material.question_id, None, sub.path_day + 1
+            reply = posts.channel_post(content, material, instance_id, Syntax(sub.platform))
+            question_id, owner, path_day = material.question_id, None, sub.path_day + 1
         instance = QuizInstance(
             id=instance_id, workspace_id=sub.workspace_id, question_id=question_id, owner_user_id=owner,
             channel_id=sub.channel_id, origin="dm" if owner else "channel", created_at=now,
@@ -162,7 +165,7 @@ class Planner:
         ]
         question_id, label = (due[0].question_id, "Review") if due else pick_question(deps, learner, paused)
         tip_id, _ = next_tip_id(deps, learner)
-        reply = posts.dm_post(deps.content, tip_id, question_id, label, instance_id)
+        reply = posts.dm_post(deps.content, tip_id, question_id, label, instance_id, Syntax(sub.platform))
         return reply, question_id, TipView(learner.workspace_id, learner.user_id, tip_id)
 
     def _seeds(self, sub: Subscription, now: datetime) -> tuple[TimerSeed, ...]:
@@ -221,7 +224,7 @@ class Planner:
         day = local_date(occurrence, tz)
         return OutboxDraft(
             key=outbox_key("nudge", sub.id, day), kind="nudge", subscription_id=sub.id, destination=destination_of(sub),
-            local_date=day, due_at=occurrence, status="pending", payload=reply_to_json(posts.nudge_post(state)),
+            local_date=day, due_at=occurrence, status="pending", payload=reply_to_json(posts.nudge_post(state, Syntax(sub.platform))),
         )
 
     def _recap(self, sub: Subscription) -> Reply:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.commands.syntax import Syntax
 from bot.content import Curriculum
 from bot.context import Context
 from bot.reviews import ReviewScheduler
@@ -69,3 +70,8 @@ class Asker:
 
     ctx: Context
     learner: Learner
+
+    @property
+    def say(self) -> Syntax:
+        """How to write a command in a reply to this asker: as their platform takes it."""
+        return Syntax(self.ctx.platform)

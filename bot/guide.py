@@ -16,7 +16,7 @@ def show_help(deps: Deps, asker: Asker, command: cmd.Help) -> Reply:
 
 @handles(cmd.Greet)
 def greet(deps: Deps, asker: Asker, command: cmd.Greet) -> Reply:
-    return greeting_reply(command.mood, asker.ctx.display_name)
+    return greeting_reply(command.mood, asker.say, asker.ctx.display_name)
 
 
 @handles(cmd.AdminHelp)

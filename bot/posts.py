@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.commands.syntax import Syntax
 from bot.content import Curriculum, Question
 from bot.messages import ACTION_START_QUIZ, Button, Counts, Image, PostFacts, Reply, Section
 from bot.render import quiz_heading, quiz_sections, tip_section
 from bot.render.common import counted
+from bot.render.learning import answer_range
 from bot.store.records import LeaderRow
 from bot.streaks import StreakState
 
@@ -63,36 +65,36 @@ def _options_text(question: Question) -> str:
 
 
 def _tip_and_quiz(
-    content: Curriculum, tip_id: str, question_id: str, instance_id: str, tip_heading: str, quiz_kind: str, shared: bool,
+    content: Curriculum, tip_id: str, question_id: str, instance_id: str, tip_heading: str, quiz_kind: str, shared: bool, say: Syntax,
 ) -> tuple[tuple[Section, ...], str]:
     tip = content.tips[tip_id]
     question = content.questions[question_id]
     tip_part = tip_section(tip, content.track_title(tip.track_id), heading=tip_heading)
     heading = quiz_heading(quiz_kind, content.track_title(question.track_id), question)
-    quiz_part = quiz_sections(question, instance_id, heading)
+    quiz_part = quiz_sections(question, instance_id, heading, say)
     if shared:
         quiz_part = (quiz_part[0], replace(quiz_part[1], text=SHARED_QUIZ_HINT))
         how = "Tap a letter to answer: everyone gets one try."
     else:
-        how = f"Answer with `answer {question.letters[0]}`–`{question.letters[-1]}` or tap a letter."
+        how = f"Answer with {answer_range(question, say)} or tap a letter."
     text = f"💡 {tip_part.title}\n{tip_part.text}\n\n❓ {heading}\n{question.prompt}\n{_options_text(question)}\n{how}"
     return (tip_part, *quiz_part), text
 
 
-def channel_post(content: Curriculum, material: DailyMaterial, instance_id: str) -> Reply:
+def channel_post(content: Curriculum, material: DailyMaterial, instance_id: str, say: Syntax) -> Reply:
     """Today's tip and a quiz anyone in the channel can answer once (the instance has no owner)."""
     total = len(content.path.days) if content.path else 0
     tip_heading = f"Day {material.path_day} of {total}" if material.path_day else "Today's tip"
-    sections, text = _tip_and_quiz(content, material.tip_id, material.question_id, instance_id, tip_heading, "Quiz of the day", shared=True)
+    sections, text = _tip_and_quiz(content, material.tip_id, material.question_id, instance_id, tip_heading, "Quiz of the day", True, say)
     return Reply(
         text=text, kind="delivery", sections=sections, private=False, quiz_instance_id=instance_id,
         post=PostFacts("daily", "channel", material.question_id, material.tip_id),
     )
 
 
-def dm_post(content: Curriculum, tip_id: str, question_id: str, label: str, instance_id: str) -> Reply:
+def dm_post(content: Curriculum, tip_id: str, question_id: str, label: str, instance_id: str, say: Syntax) -> Reply:
     """A learner's own daily DM: a due review first (``label`` "Review"), else their next new question."""
-    sections, text = _tip_and_quiz(content, tip_id, question_id, instance_id, "Today's tip", label, shared=False)
+    sections, text = _tip_and_quiz(content, tip_id, question_id, instance_id, "Today's tip", label, False, say)
     if label == "Review":
         note = Section(text="📚 A question you've seen before is due for review: answering it now is what makes it stick.")
         sections = (sections[0], note, *sections[1:])
@@ -103,9 +105,9 @@ def dm_post(content: Curriculum, tip_id: str, question_id: str, label: str, inst
     )
 
 
-def nudge_post(state: StreakState) -> Reply:
+def nudge_post(state: StreakState, say: Syntax) -> Reply:
     text = f"🔥 Your {state.current}-day streak ends at midnight tonight. One quick quiz keeps it going."
-    footer = "_Don't want evening reminders? Send `settings nudges off`._"
+    footer = f"_Don't want evening reminders? Send {say('settings nudges', state='off')}._"
     return Reply(
         text=f"{text}\n{footer}", kind="delivery", private=False,
         sections=(
@@ -158,11 +160,11 @@ def recap_post(week_start: date, leaders: Sequence[LeaderRow], week: ChannelWeek
     )
 
 
-def admin_notice(channel_id: str, kind: str, error: str) -> Reply:
+def admin_notice(channel_id: str, kind: str, error: str, say: Syntax) -> Reply:
     """Told to whoever subscribed the channel when the platform refuses it for good."""
     where = "your direct messages" if kind == "dm" else f"channel {channel_id}"
     text = (
         f"I couldn't post the daily tip and quiz to {where} ({error}), so I switched that subscription off. "
-        "Add me back to the channel (or restore my access), then send `subscribe` there to restart it."
+        f"Add me back to the channel (or restore my access), then send {say('subscribe')} there to restart it."
     )
     return Reply(text=text, kind="delivery", sections=(Section(title="Daily post stopped", text=text),), private=False, post=PostFacts("notice"))

@@ -24,8 +24,8 @@ def forget_me(deps: Deps, asker: Asker, command: cmd.ForgetMe) -> Reply:
     deps.forget_asked_at.pop(key, None)
     if not command.confirmed:
         deps.forget_asked_at[key] = deps.clock.now()
-        return forget_question()
-    return forgotten(deps.repo.delete_learner(*key))
+        return forget_question(asker.say)
+    return forgotten(deps.repo.delete_learner(*key), asker.say)
 
 
 @handles(cmd.Confirm)
@@ -33,7 +33,7 @@ def confirm(deps: Deps, asker: Asker, command: cmd.Confirm) -> Reply:
     """A bare yes or no answers the "Are you sure?" this learner was asked in the last few minutes."""
     asked_at = deps.forget_asked_at.pop((asker.learner.workspace_id, asker.learner.user_id), None)
     if asked_at is None or deps.clock.now() - asked_at > CONFIRM_WITHIN:
-        return not_waiting()
+        return not_waiting(asker.say)
     if command.yes:
         return forget_me(deps, asker, cmd.ForgetMe(confirmed=True))
     return kept()

@@ -15,6 +15,7 @@ from typing import Any
 from bot import commands as cmd
 from bot import guide, privacy, settings, subscriptions  # noqa: F401  (each registers its use cases)
 from bot.clock import Clock
+from bot.commands.syntax import Syntax
 from bot.content import Curriculum
 from bot.context import Companion, Context, Upload
 from bot.deps import REVIEW_BATCH, Asker, Deps
@@ -34,11 +35,11 @@ from bot.messages import (
     error_reply,
 )
 from bot.progress import home, leaderboard, stats, streak  # noqa: F401
-from bot.render.common import OOPS, TRY_AGAIN, UNKNOWN_BUTTON, UNKNOWN_COMMAND
+from bot.render.common import OOPS, TRY_AGAIN, unknown_button, unknown_command
 from bot.render.help import with_tz_hint
-from bot.render.learning import BAD_ANSWER_BUTTON, parse_answer_value
-from bot.render.reports import BAD_REPORT_BUTTON, parse_reason_value
-from bot.render.workspace_content import NO_FILE_EXPECTED
+from bot.render.learning import bad_answer_button, parse_answer_value
+from bot.render.reports import bad_report_button, parse_reason_value
+from bot.render.workspace_content import no_file_expected
 from bot.reports import admin as reports_admin  # noqa: F401
 from bot.reports import use_case as reports  # noqa: F401
 from bot.reviews import ReviewScheduler
@@ -86,7 +87,7 @@ class CompanionService(Companion):
         except cmd.NotAnOption as error:
             return self.execute(ctx, cmd.Answer(error.letter))  # the open quiz knows which letters it has
         except cmd.CommandError as error:
-            return error_reply(str(error))
+            return error_reply(error.sentence(Syntax(ctx.platform)))
         return self.execute(ctx, command)
 
     def execute(self, ctx: Context, command: cmd.Command) -> Reply:
@@ -100,7 +101,7 @@ class CompanionService(Companion):
             log.exception("command %s failed", type(command).__name__)
             return error_reply(OOPS)
         if is_new and learner.tz_source == "default" and reply.private and reply.kind != "error":
-            reply = with_tz_hint(reply)
+            reply = with_tz_hint(reply, Syntax(ctx.platform))
         return reply
 
     def handle_action(self, ctx: Context, action_id: str, value: str) -> Reply:
@@ -109,7 +110,7 @@ class CompanionService(Companion):
             if action_id == ACTION_ANSWER:
                 parsed = parse_answer_value(value)
                 if parsed is None:
-                    return error_reply(BAD_ANSWER_BUTTON)
+                    return error_reply(bad_answer_button(Syntax(ctx.platform)))
                 learner, _ = self.ensure_learner(ctx)
                 return answers.answer(self.deps.seen_from(ctx.workspace_id), Asker(ctx, learner), parsed[0], parsed[1], via_button=True)
             if action_id == ACTION_START_QUIZ:
@@ -125,7 +126,7 @@ class CompanionService(Companion):
             if action_id == ACTION_REPORT_REASON:
                 chosen = parse_reason_value(value)
                 if chosen is None:
-                    return error_reply(BAD_REPORT_BUTTON)
+                    return error_reply(bad_report_button(Syntax(ctx.platform)))
                 reply = self.execute(ctx, cmd.ReportProblem(question_id=chosen[0], reason=chosen[1]))
                 return reply if reply.kind == "error" else replace(reply, replace_original=True)  # the picker becomes the thanks
         except StoreUnavailable as error:
@@ -134,7 +135,7 @@ class CompanionService(Companion):
         except Exception:
             log.exception("action %s failed", action_id)
             return error_reply(OOPS)
-        return error_reply(UNKNOWN_BUTTON)
+        return error_reply(unknown_button(Syntax(ctx.platform)))
 
     def home(self, ctx: Context) -> Reply:
         """A summary for home surfaces (Slack's App Home): streak, today's tip, reviews due, start button."""
@@ -161,10 +162,10 @@ class CompanionService(Companion):
         try:
             command = cmd.parse_command(text)
         except cmd.CommandError as error:
-            return error_reply(str(error))
+            return error_reply(error.sentence(Syntax(ctx.platform)))
         takes_file: Any = command  # a command with a ``file`` option carries the file in its ``upload`` field
         if "upload" not in {f.name for f in fields(takes_file)}:
-            return error_reply(NO_FILE_EXPECTED)
+            return error_reply(no_file_expected(Syntax(ctx.platform)))
         return self.execute(ctx, replace(takes_file, upload=upload))
 
     def awaits_upload(self, ctx: Context) -> bool:
@@ -182,8 +183,8 @@ class CompanionService(Companion):
         """The command table's admin rule first, then the use case registered for the command."""
         refusal = None if asker.ctx.is_admin else cmd.COMMAND_TABLE.admin_refusal(command, asker.ctx.in_private)
         if refusal is not None:
-            return error_reply(refusal)
+            return error_reply(asker.say.write(refusal))
         use_case = use_case_for(command)
         if use_case is None:
-            return error_reply(UNKNOWN_COMMAND)
+            return error_reply(unknown_command(asker.say))
         return use_case(self.deps.seen_from(asker.ctx.workspace_id), asker, command)

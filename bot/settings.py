@@ -12,7 +12,9 @@ from bot.messages import Reply
 from bot.render.settings import DailyDm, Scheduling, daily_time_set, nudges_set, retention_set, settings_reply, tz_set, workspace_tz_set
 from bot.schedule import describe_days, parse_days_field
 from bot.subscriptions import follow_learner, zone_or_error
-from bot.timezones import zone_note
+from bot.timezones import ZoneCommand, zone_note
+
+WORKSPACE_TZ = ZoneCommand("settings workspace-tz")
 
 
 @handles(cmd.ShowSettings)
@@ -27,13 +29,13 @@ def show_settings(deps: Deps, asker: Asker, command: cmd.ShowSettings) -> Reply:
     scheduling = Scheduling(learner.desired_retention, fitted.reviews if fitted else None, fitted.fitted_at if fitted else None)
     return settings_reply(
         learner.tz, learner.tz_source, deps.content.track_title(learner.track), learner.track, learner.daily_time, learner.nudges,
-        daily_dm, workspace.default_tz if workspace else None, scheduling,
+        daily_dm, workspace.default_tz if workspace else None, scheduling, asker.say,
     )
 
 
 @handles(cmd.SetTimeZone)
 def set_tz(deps: Deps, asker: Asker, command: cmd.SetTimeZone) -> Reply:
-    zone = zone_or_error(command.tz)
+    zone = zone_or_error(command.tz, asker)
     if isinstance(zone, Reply):
         return zone
     learner = asker.learner
@@ -65,7 +67,7 @@ def set_retention(deps: Deps, asker: Asker, command: cmd.SetRetention) -> Reply:
 @handles(cmd.SetWorkspaceTimeZone)
 def set_workspace_tz(deps: Deps, asker: Asker, command: cmd.SetWorkspaceTimeZone) -> Reply:
     """Admins only; the command table says so, and the facade refuses everyone else before this runs."""
-    zone = zone_or_error(command.tz)
+    zone = zone_or_error(command.tz, asker, WORKSPACE_TZ)
     if isinstance(zone, Reply):
         return zone
     deps.repo.set_workspace_tz(asker.ctx.workspace_id, zone)

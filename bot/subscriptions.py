@@ -17,13 +17,15 @@ from bot.render.settings import no_such_track, subscribed, unsubscribed
 from bot.schedule import describe_days, format_days_field, next_occurrence, parse_days_field
 from bot.store.records import Learner, Subscription
 from bot.team import REPORT_KIND
-from bot.timezones import resolve_zone
+from bot.timezones import SETTINGS_TZ, ZoneCommand, resolve_zone
+
+SUBSCRIBE_TZ = ZoneCommand("subscribe", "tz")
 
 
-def zone_or_error(zone: str) -> str | Reply:
-    """The IANA zone ``zone`` names, or the friendly error that says how to name one."""
-    found = resolve_zone(zone)
-    return found.zone if found.zone else error_reply(found.message)
+def zone_or_error(zone: str, asker: Asker, send: ZoneCommand = SETTINGS_TZ) -> str | Reply:
+    """The IANA zone ``zone`` names, or the friendly error that says how to name one (in ``send``, the command it came with)."""
+    found = resolve_zone(zone, send)
+    return found.zone if found.zone else error_reply(asker.say.write(found.message))
 
 
 def resubscribe(deps: Deps, sub: Subscription, *, track: str | None = None, tz: str | None = None, local_time: str | None = None) -> Subscription:
@@ -59,10 +61,10 @@ def subscribe(deps: Deps, asker: Asker, command: cmd.Subscribe) -> Reply:
     own_track = learner.track if dm and content.has_track(learner.track) else None
     track = command.track or kept_track or own_track or first_track(deps)
     if not content.has_track(track):
-        return error_reply(no_such_track(track))
+        return error_reply(no_such_track(track, asker.say))
     workspace = deps.repo.get_workspace(ctx.workspace_id)
     if command.tz:
-        zone = zone_or_error(command.tz)
+        zone = zone_or_error(command.tz, asker, SUBSCRIBE_TZ)
         if isinstance(zone, Reply):
             return zone
     elif kept is not None:
@@ -80,7 +82,7 @@ def subscribe(deps: Deps, asker: Asker, command: cmd.Subscribe) -> Reply:
     )
     stored = deps.repo.upsert_subscription(sub)
     first = stored.next_due_at.astimezone(ZoneInfo(zone)) if stored.next_due_at else now
-    return subscribed(dm, content.track_title(track), hhmm, zone, describe_days(days), first)
+    return subscribed(dm, content.track_title(track), hhmm, zone, describe_days(days), first, asker.say)
 
 
 @handles(cmd.Unsubscribe)

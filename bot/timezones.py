@@ -9,7 +9,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+if TYPE_CHECKING:
+    from bot.commands.syntax import Syntax, Wording
 
 # The areas IANA files current zones under; US/*, Brazil/*, Canada/* and the like are backward-compatible aliases.
 _AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
@@ -96,10 +100,25 @@ def _by_city() -> dict[str, tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class ZoneLookup:
-    """What a typed time zone means: a zone, or a sentence saying why not and what to send instead."""
+    """What a typed time zone means: a zone, or a sentence saying why not and what to send instead (a
+    ``Wording`` when it names the command to send, written for the asker's platform)."""
 
     zone: str | None
-    message: str = ""
+    message: str | Wording = ""
+
+
+@dataclass(frozen=True)
+class ZoneCommand:
+    """The command a zone was typed for and its zone option, so a hint repeats that command with a better zone."""
+
+    name: str = "settings tz"
+    option: str = "zone"
+
+    def __call__(self, say: Syntax, zone: str | None = None) -> str:
+        return say(self.name, **{self.option: zone}) if zone else say(self.name)
+
+
+SETTINGS_TZ = ZoneCommand()
 
 
 _ABBREVIATIONS: dict[str, tuple[str, str, str]] = {
@@ -128,37 +147,40 @@ _AMBIGUOUS: dict[str, tuple[tuple[str, str], ...]] = {
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-−])\s*([0-9]{1,2})(?::?([0-9]{2}))?$", re.IGNORECASE)  # "UTC+2", "GMT-3", "+2"
 
 
-def _explain_offset(text: str, sign: str, hours: int, minutes: int) -> ZoneLookup:
+def _explain_offset(text: str, sign: str, hours: int, minutes: int, send: ZoneCommand) -> ZoneLookup:
     east = sign == "+"
     written = f"UTC{'+' if east else '-'}{hours}" + (f":{minutes:02d}" if minutes else "")
     why = f"`{text}` is a fixed offset ({written}): it ignores daylight saving, so your days would drift by an hour for part of the year."
-    city = "Name your city instead, for example `settings tz new york` or `settings tz Europe/Berlin`."
     etc = f"Etc/GMT{'-' if east else '+'}{hours}"
+
+    def city(say: Syntax) -> str:
+        return f"{why} Name your city instead, for example {send(say, 'new york')} or {send(say, 'Europe/Berlin')}."
+
     if minutes or etc not in all_zones():
-        return ZoneLookup(None, f"{why} {city}")
-    return ZoneLookup(
-        None,
-        f"{why} {city} If you really want the fixed offset, send `settings tz {etc}`: "
-        f"the sign in Etc names is reversed, so `{etc}` means {written}.",
-    )
+        return ZoneLookup(None, city)
+    return ZoneLookup(None, lambda say: (
+        f"{city(say)} If you really want the fixed offset, send {send(say, etc)}: the sign in Etc names is reversed, so `{etc}` means {written}."
+    ))
 
 
-def resolve_zone(text: str) -> ZoneLookup:
-    """Read a zone as people type it: ``Europe/Berlin``, ``new york``, ``São Paulo``, ``EST``, ``UTC+2``."""
+def resolve_zone(text: str, send: ZoneCommand = SETTINGS_TZ) -> ZoneLookup:
+    """Read a zone as people type it: ``Europe/Berlin``, ``new york``, ``São Paulo``, ``EST``, ``UTC+2``.
+
+    ``send`` is the command it was typed for: its hints suggest that command again with a zone that works."""
     typed = " ".join(text.split())
     if not typed:
-        return ZoneLookup(None, "Tell me one time zone, for example `settings tz Europe/Berlin`.")
+        return ZoneLookup(None, lambda say: f"Tell me one time zone, for example {send(say, 'Europe/Berlin')}.")
     upper = typed.upper()
     if upper in _ABBREVIATIONS:
         what, meaning, city = _ABBREVIATIONS[upper]
-        return ZoneLookup(None, f"`{typed}` is {what}. For {meaning} all year round, send a city: `settings tz {city}`.")
+        return ZoneLookup(None, lambda say: f"`{typed}` is {what}. For {meaning} all year round, send a city: {send(say, city)}.")
     if upper in _AMBIGUOUS:
         options = ", ".join(f"{place}: `{zone}`" for place, zone in _AMBIGUOUS[upper])
-        return ZoneLookup(None, f"`{typed}` means different places. Which one is yours? {options}. Send `settings tz` with the city.")
+        return ZoneLookup(None, lambda say: f"`{typed}` means different places. Which one is yours? {options}. Send {send(say)} with the city.")
     offset = _OFFSET.match(typed)
     if offset:
         sign = "+" if offset.group(1) == "+" else "-"
-        return _explain_offset(typed, sign, int(offset.group(2)), int(offset.group(3) or 0))
+        return _explain_offset(typed, sign, int(offset.group(2)), int(offset.group(3) or 0), send)
     zone = canonical_zone(typed.replace(" ", "_"))
     if zone:
         return ZoneLookup(zone)
@@ -167,7 +189,7 @@ def resolve_zone(text: str) -> ZoneLookup:
         return ZoneLookup(cities[0])
     if cities:
         listed = ", ".join(f"`{z}`" for z in cities)
-        return ZoneLookup(None, f"`{typed}` could be {listed}. Send `settings tz` with the one you mean.")
+        return ZoneLookup(None, lambda say: f"`{typed}` could be {listed}. Send {send(say)} with the one you mean.")
     suggestions = suggest_zones(typed)
     hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
     return ZoneLookup(None, f"I don't know the time zone `{typed}`.{hint} Use a city like `Europe/Berlin` or `America/New_York`.")

@@ -71,3 +71,19 @@ def test_the_console_names_a_file_it_cannot_read(tmp_path: Path) -> None:
     assert "I couldn't read" in result.stdout
     assert "missing.yaml: No such file or directory. Nothing was stored." in result.stdout
     assert "Name the file: admin import path/to/track.yaml" in result.stdout
+
+
+def test_no_tracks_yet_prints_an_example_file_that_imports_as_printed(tmp_path: Path) -> None:
+    """A hosted admin has no repository to copy from: the reply is the file, printed as is (no fences, no markup)."""
+    db = tmp_path / "c.db"
+    shown = run_cli("console", "--db", str(db), "--user", "ada", stdin="settings tz Europe/Berlin\nadmin content\n")
+    assert shown.returncode == 0, shown.stderr
+    reply = shown.stdout.split("> admin content\n")[1]
+    assert "send it with admin import <file>." in reply
+    assert "repository" not in reply
+    assert "```" not in reply
+    example = tmp_path / "ours.yaml"
+    example.write_text(reply[reply.index("track:\n"):])
+
+    imported = run_cli("console", "--db", str(db), "--user", "ada", stdin=f"admin import {example}\n")
+    assert "Imported Our AI policy (our-ai-policy), 1 tip and 1 question" in imported.stdout

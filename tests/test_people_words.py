@@ -44,7 +44,7 @@ def test_settings_without_a_dm_shows_one_time_and_says_it_waits_for_subscribe(se
     shown = console(service).send("settings").text
     assert shown.count("Daily time:") == 1
     assert "Daily DM" not in shown
-    assert "apply once you `subscribe`" in shown
+    assert "apply once you subscribe to one (`subscribe` in a direct message)" in shown
 
 
 def test_settings_with_a_dm_shows_its_one_time_track_and_days(service: CompanionService) -> None:

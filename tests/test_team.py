@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
+from bot.commands.syntax import Syntax
 from bot.messages import Reply
 from bot.render.team import team_reply
 from bot.store.drivers.sqlite import SqliteRepository
@@ -161,7 +162,7 @@ def test_the_picture_is_a_png_for_phones(chat: Chat) -> None:
     reply = admin_of(chat).send("team")
     assert reply.image is not None
     assert png_size(reply.image.png) == (1280, 1920)
-    empty = team_report(chat.service.deps, "T-nobody")
+    empty = team_report(chat.service.deps, "T-nobody", Syntax("console"))
     assert empty.image is None
     deps = chat.service.deps
     few = team_figures(deps.repo.team_snapshot("T-nobody", ()), deps.content, deps.reviews.retrievability, START, START.date())
@@ -228,7 +229,7 @@ def test_topics_too_small_alone_show_figures_together_once_three_people_are_behi
     assert figures.topics == ()
     assert figures.other_topics is not None
     assert (figures.other_topics.learners, figures.other_topics.merged, figures.other_topics.answered) == (3, 2, 4)
-    text = team_reply(figures, {"alpha": "Alpha basics"}, None).text
+    text = team_reply(figures, {"alpha": "Alpha basics"}, None, Syntax("console")).text
     assert f"• {OTHER_TOPICS}: no reviews yet · 50% right · 3 learners" in text
     assert "UX" not in text
     assert "Inference" not in text

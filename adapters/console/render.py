@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.markup import escape
@@ -12,18 +13,32 @@ from bot.messages import Reply
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
 _CODE = re.compile(r"`([^`]+)`")
+_FENCE = re.compile(r"```[a-z]*\n(.*?)```", re.DOTALL)
 
 
 def plain(text: str) -> str:
-    """Strip the neutral markup for plain output."""
-    return _CODE.sub(r"\1", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text)))
+    """Strip the neutral markup for plain output; a fenced block (an example file) is printed as it is."""
+    return _by_fence(text, lambda prose: _CODE.sub(r"\1", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", prose))), lambda block: block)
 
 
 def to_rich(text: str) -> str:
-    escaped = escape(text)
-    escaped = _BOLD.sub(r"[bold]\1[/bold]", escaped)
-    escaped = _ITALIC.sub(r"[italic]\1[/italic]", escaped)
-    return _CODE.sub(r"[cyan]\1[/cyan]", escaped)
+    def prose(part: str) -> str:
+        escaped = escape(part)
+        escaped = _BOLD.sub(r"[bold]\1[/bold]", escaped)
+        escaped = _ITALIC.sub(r"[italic]\1[/italic]", escaped)
+        return _CODE.sub(r"[cyan]\1[/cyan]", escaped)
+
+    return _by_fence(text, prose, lambda block: f"[cyan]{escape(block)}[/cyan]")
+
+
+def _by_fence(text: str, prose: Callable[[str], str], block: Callable[[str], str]) -> str:
+    """``prose`` applied outside fenced blocks and ``block`` to each block's inside, so markup rules never
+    touch a file's text (a YAML key like ``try_this`` is not italics)."""
+    parts, at = [], 0
+    for fence in _FENCE.finditer(text):
+        parts += [prose(text[at:fence.start()]), block(fence.group(1))]
+        at = fence.end()
+    return "".join([*parts, prose(text[at:])])
 
 
 def button_keys(reply: Reply) -> list[tuple[str, str, str, str]]:

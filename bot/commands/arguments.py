@@ -40,7 +40,7 @@ def answer_letter(said: str, args: list[str]) -> Answer:
     if _ANY_LETTER.match(letter) and not _LETTER.match(letter):
         raise NotAnOption(letter)
     if not _LETTER.match(letter):
-        raise CommandError("Answer with one letter, for example `answer B`.")
+        raise CommandError(lambda say: f"Answer with one letter, for example {say('answer', letter='B')}.")
     return Answer(letter.upper())
 
 
@@ -49,42 +49,45 @@ def leaderboard_scope(said: str, args: list[str]) -> Leaderboard:
         return Leaderboard("week")
     if len(args) == 1 and args[0].lower() in ("week", "all"):
         return Leaderboard("week" if args[0].lower() == "week" else "all")
-    raise CommandError("Use `leaderboard week` or `leaderboard all`.")
+    raise CommandError(lambda say: f"Use {say('leaderboard', scope='week')} or {say('leaderboard', scope='all')}.")
 
 
 def track_name(said: str, args: list[str]) -> ChooseTrack:
     if not args:
-        raise CommandError("Name one track, for example `track foundations`. See `tracks` for the list.")
+        raise CommandError(lambda say: f"Name one track, for example {say('track', name='foundations')}. See {say('tracks')} for the list.")
     return ChooseTrack(" ".join(args).lower())  # titles have spaces: `track data fluency`
 
 
 def time_zone(said: str, args: list[str]) -> SetTimeZone:
     if not args:
-        raise CommandError("Tell me one time zone, for example `settings tz Europe/Berlin`.")
+        raise CommandError(lambda say: f"Tell me one time zone, for example {say('settings tz', zone='Europe/Berlin')}.")
     return SetTimeZone(" ".join(args))  # city names have spaces: `settings tz new york`
 
 
 def workspace_time_zone(said: str, args: list[str]) -> SetWorkspaceTimeZone:
     if not args:
-        raise CommandError("Tell me one time zone, for example `settings workspace-tz America/New_York`.")
+        raise CommandError(lambda say: f"Tell me one time zone, for example {say('settings workspace-tz', zone='America/New_York')}.")
     return SetWorkspaceTimeZone(" ".join(args))
 
 
 def daily_time(said: str, args: list[str]) -> SetDailyTime:
     if len(args) != 1:
-        raise CommandError("Tell me one time, for example `settings time 08:30`.")
+        raise CommandError(lambda say: f"Tell me one time, for example {say('settings time', time='08:30')}.")
     return SetDailyTime(parse_hhmm(args[0]))
 
 
 def nudges(said: str, args: list[str]) -> SetNudges:
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
-        raise CommandError("Use `settings nudges on` or `settings nudges off`.")
+        raise CommandError(lambda say: f"Use {say('settings nudges', state='on')} or {say('settings nudges', state='off')}.")
     return SetNudges(args[0].lower() == "on")
 
 
 def retention(said: str, args: list[str]) -> SetRetention:
     if len(args) != 1:
-        raise CommandError("Tell me one desired retention between 0.80 and 0.97, for example `settings retention 0.85` or `settings retention 85%`.")
+        raise CommandError(lambda say: (
+            f"Tell me one desired retention between 0.80 and 0.97, for example {say('settings retention', target='0.85')} "
+            f"or {say('settings retention', target='85%')}."
+        ))
     return SetRetention(parse_retention(args[0]))
 
 
@@ -94,7 +97,7 @@ def subscription(said: str, args: list[str]) -> Subscribe:
     for token in args:
         if ":" in token:
             if hhmm is not None:
-                raise CommandError("Give one time only, for example `subscribe 09:00 Europe/Paris`.")
+                raise CommandError(lambda say: f"Give one time only, for example {say('subscribe', time='09:00', tz='Europe/Paris')}.")
             hhmm = parse_hhmm(token)
         elif looks_like_tz(token):
             tz = token
@@ -102,13 +105,15 @@ def subscription(said: str, args: list[str]) -> Subscribe:
             days = parsed
         elif _TRACK_NAME.match(token.lower()):
             if track is not None:
-                raise CommandError("Give one track only. See `tracks` for their names.")
+                raise CommandError(lambda say: f"Give one track only. See {say('tracks')} for their names.")
             track = token.lower()
         else:
-            raise CommandError(
-                f"I could not read `{token}`. Usage: `subscribe [HH:MM] [Area/City] [track] [weekdays|daily]`."
-            )
+            raise _unreadable(token)
     return Subscribe(hhmm=hhmm, tz=tz, track=track, days=days)
+
+
+def _unreadable(token: str) -> CommandError:
+    return CommandError(lambda say: f"I could not read `{token}`. Usage: {say.usage('subscribe')}.")
 
 
 def forget_confirmation(said: str, args: list[str]) -> ForgetMe:
@@ -116,12 +121,14 @@ def forget_confirmation(said: str, args: list[str]) -> ForgetMe:
         return ForgetMe(False)
     if len(args) == 1 and args[0].lower() == "confirm":
         return ForgetMe(True)
-    raise CommandError("Send `forget-me` and I will ask you to confirm.")
+    raise CommandError(lambda say: f"Send {say('forget-me')} and I will ask you to confirm.")
 
 
 def admin_report(said: str, args: list[str]) -> SetAdminReport:
     if len(args) != 1 or args[0].lower() not in ("on", "off"):
-        raise CommandError("Use `admin report on` for the team report by DM every Monday, or `admin report off` to stop it.")
+        raise CommandError(lambda say: (
+            f"Use {say('admin report', state='on')} for the team report by DM every Monday, or {say('admin report', state='off')} to stop it."
+        ))
     return SetAdminReport(args[0].lower() == "on")
 
 
@@ -132,5 +139,7 @@ def import_file(said: str, args: list[str]) -> AdminImport:
 
 def removed_track(said: str, args: list[str]) -> RemoveContent:
     if len(args) != 1 or not _TRACK_NAME.match(args[0].lower()):
-        raise CommandError("Name one of your tracks by its id, for example `admin content remove acme-policy`. `admin content` lists them.")
+        raise CommandError(lambda say: (
+            f"Name one of your tracks by its id, for example {say('admin content remove', track='acme-policy')}. {say('admin content')} lists them."
+        ))
     return RemoveContent(args[0].lower())

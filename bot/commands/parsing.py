@@ -35,7 +35,7 @@ def parse_command(text: str) -> Command:
         return Help()
     head, args = tokens[0].lower(), tokens[1:]
     if len(text) > MAX_LENGTH:
-        raise CommandError("That command is too long. Try `help` to see what I understand.")
+        raise CommandError(lambda say: f"That command is too long. Try {say('help')} to see what I understand.")
     spec = COMMAND_TABLE.find(head)
     if spec is not None:
         command: Command = _read(spec, head, args)
@@ -48,8 +48,8 @@ def parse_command(text: str) -> Command:
         return Confirm(words in _YES)
     hint = suggest(head, COMMAND_TABLE.suggestions())
     if hint:
-        raise CommandError(f"I don't know `{head}`. Did you mean `{hint}`? Try `help` for everything I can do.")
-    raise CommandError(f"I don't know `{head}`. Try `help` for everything I can do.")
+        raise CommandError(lambda say: f"I don't know `{head}`. Did you mean {say(hint)}? Try {say('help')} for everything I can do.")
+    raise CommandError(lambda say: f"I don't know `{head}`. Try {say('help')} for everything I can do.")
 
 
 def file_argument(text: str) -> str | None:
@@ -84,5 +84,5 @@ def _read(spec: CommandSpec, said: str, args: list[str]) -> Any:
     if spec.parse is not None:
         return spec.parse(said, args)
     if args:
-        raise CommandError(f"`{said}` takes no extra words. Just send `{said}`.")
+        raise CommandError(lambda say: f"`{said}` takes no extra words. Just send {say(spec.name)}.")
     return spec.command()

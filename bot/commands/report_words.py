@@ -32,10 +32,10 @@ def report_reason(word: str) -> str:
         return reason
     hint = suggest(key, list(REPORT_REASONS))
     extra = f" Did you mean `{hint}`?" if hint else ""
-    raise CommandError(
-        f"`{word}` is not a reason I know.{extra} Pick one of {REASON_LIST}, for example `report unclear options B and C say the same`. "
-        "Nothing was reported."
-    )
+    raise CommandError(lambda say: (
+        f"`{word}` is not a reason I know.{extra} Pick one of {REASON_LIST}, for example "
+        f"{say('report', reason='unclear', text='options B and C say the same')}. Nothing was reported."
+    ))
 
 
 def report_words(said: str, args: list[str]) -> ReportProblem:
@@ -53,10 +53,12 @@ def report_words(said: str, args: list[str]) -> ReportProblem:
 def resolve_words(said: str, args: list[str]) -> AdminResolve:
     """``admin resolve <id> <note>``: the id ``admin reports`` shows (``#12`` or ``12``) and what was done."""
     if not args:
-        raise CommandError("Say which report and what you did: `admin resolve <id> <note>`. `admin reports` lists the ids.")
+        raise CommandError(lambda say: f"Say which report and what you did: {say.usage('admin resolve')}. {say('admin reports')} lists the ids.")
     raw = args[0].lstrip("#")
     if not raw.isdigit() or len(raw) > 18:
-        raise CommandError(f"`{args[0]}` is not a report id. `admin reports` lists them, e.g. `admin resolve 12 fixed the typo`.")
+        raise CommandError(lambda say: (
+            f"`{args[0]}` is not a report id. {say('admin reports')} lists them, e.g. {say('admin resolve', id='12', note='fixed the typo')}."
+        ))
     if len(args) < 2:
-        raise CommandError(f"Add a note saying what you did, for example `admin resolve {raw} fixed the typo in option B`.")
+        raise CommandError(lambda say: f"Add a note saying what you did, for example {say('admin resolve', id=raw, note='fixed the typo in option B')}.")
     return AdminResolve(int(raw), " ".join(args[1:]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.commands import arguments as read
 from bot.commands.report_words import report_words, resolve_words
@@ -49,6 +49,9 @@ from bot.commands.types import Answer as AnswerCommand
 from bot.commands.typos import suggest
 from bot.commands.values import CommandError
 
+if TYPE_CHECKING:
+    from bot.commands.syntax import Syntax, Wording
+
 Parser = Callable[[str, list[str]], Any]
 """``(name as typed, the words after it) -> command``; raises CommandError with a sentence for the user."""
 AdminRule = Literal["anyone", "admins", "admins outside DMs"]
@@ -69,6 +72,8 @@ class Option:
     required: bool = True
     default: str | None = None
     """The word sent when an optional option is left out (None sends nothing)."""
+    placeholder: str = ""
+    """What a sentence shows in angle brackets where the value goes when typed (default: the name)."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,8 @@ class CommandSpec:
     parse: Parser | None = None
     options: tuple[Option, ...] = ()
     admin: AdminRule = "anyone"
-    refusal: str = ""
-    """What a non-admin is told when ``admin`` refuses them."""
+    refusal: str | Wording = ""
+    """What a non-admin is told when ``admin`` refuses them (a ``Wording`` when it names a command)."""
     in_help: bool = True
 
     @property
@@ -147,7 +152,7 @@ class CommandTable:
     def spec_for(self, command: object) -> CommandSpec | None:
         return next((s for s in self.specs if isinstance(command, s.command)), None)
 
-    def admin_refusal(self, command: object, in_private: bool) -> str | None:
+    def admin_refusal(self, command: object, in_private: bool) -> str | Wording | None:
         """What a non-admin is told for ``command`` here, or None when anyone may run it."""
         spec = self.spec_for(command)
         return spec.refusal if spec is not None and spec.needs_admin(in_private) else None
@@ -166,13 +171,21 @@ def group_words(group: str, bare: Callable[[], Any], what: str) -> Parser:
             return bare()
         key = args[0].lower()
         hint = suggest(key, [s.words[-1] for s in COMMAND_TABLE.subcommands(group)])
-        extra = f" Did you mean `{group} {hint}`?" if hint else ""
-        raise CommandError(f"There is no {what} called `{key}`.{extra} Try `{group}` to see them all.")
+
+        def sentence(say: Syntax) -> str:
+            extra = f" Did you mean {say(group + ' ' + hint)}?" if hint else ""
+            return f"There is no {what} called `{key}`.{extra} Try {say(group)} to see them all."
+
+        raise CommandError(sentence)
 
     return read_words
 
 
-CONTENT_REFUSAL = "Only workspace admins can change this workspace's own tracks. Ask an admin; `tracks` shows what you can follow."
+def content_refusal(say: Syntax) -> str:
+    """What a learner is told for each of the admin content commands."""
+    return f"Only workspace admins can change this workspace's own tracks. Ask an admin; {say('tracks')} shows what you can follow."
+
+
 ZONE = Option("zone", "An IANA time zone such as Europe/Berlin; start typing a city", "zone")
 
 COMMAND_TABLE = CommandTable([
@@ -192,7 +205,7 @@ COMMAND_TABLE = CommandTable([
         options=(
             Option("reason", "What is wrong with the question", "choice", tuple((REPORT_REASON_LABELS[r], r) for r in REPORT_REASONS)),
             Option("question", "A question id (default: the one you last answered)", required=False),
-            Option("text", "What you noticed, in a sentence (optional)", required=False),
+            Option("text", "What you noticed, in a sentence (optional)", required=False, placeholder="what you noticed"),
         ),
     ),
     CommandSpec(
@@ -201,7 +214,7 @@ COMMAND_TABLE = CommandTable([
     ),
     CommandSpec("tracks", "tracks", "The course tracks you can follow.", Tracks),
     CommandSpec(
-        "track", "track <name>", "Follow a track by id, title or the start of either (or `track path` for AI PM in 30 days).", ChooseTrack,
+        "track", "track <name>", "Follow a track by id, title or the start of either (the track `path` is AI PM in 30 days).", ChooseTrack,
         parse=read.track_name, options=(Option("name", "The track to follow", "track"),),
     ),
     CommandSpec("settings", "settings", "Show your settings.", ShowSettings, aliases=("config",), parse=group_words("settings", ShowSettings, "setting")),
@@ -227,7 +240,7 @@ COMMAND_TABLE = CommandTable([
     CommandSpec(
         "settings workspace-tz", "settings workspace-tz <Area/City>", "Admins: the default time zone here.", SetWorkspaceTimeZone,
         quiet_aliases=("server-tz", "default-tz"), parse=read.workspace_time_zone, options=(ZONE,), admin="admins",
-        refusal="Only workspace admins can set the default time zone. Ask an admin, or set your own with `settings tz`.",
+        refusal=lambda say: f"Only workspace admins can set the default time zone. Ask an admin, or set your own with {say('settings tz')}.",
     ),
     CommandSpec(
         "subscribe", "subscribe [HH:MM] [Area/City] [track] [weekdays|daily|mon,wed,...]",
@@ -239,7 +252,7 @@ COMMAND_TABLE = CommandTable([
             Option("days", "weekdays, daily, or a list like mon,wed,fri", required=False),
         ),
         admin="admins outside DMs",
-        refusal="Only workspace admins can subscribe a channel. Ask an admin, or send `subscribe` to me in a direct message for your own daily quiz.",
+        refusal=lambda say: f"Only workspace admins can subscribe a channel. Ask an admin, or send {say('subscribe')} to me in a direct message for your own daily quiz.",
     ),
     CommandSpec(
         "unsubscribe", "unsubscribe", "Stop the daily post here.", Unsubscribe, admin="admins outside DMs",
@@ -247,7 +260,7 @@ COMMAND_TABLE = CommandTable([
     ),
     CommandSpec(
         "team", "team", "Admins: how the team is learning and which topics it is forgetting (nobody singled out).", TeamReport,
-        admin="admins", refusal="Only workspace admins can see the team report. Nothing changed; `stats` shows your own progress.",
+        admin="admins", refusal=lambda say: f"Only workspace admins can see the team report. Nothing changed; {say('stats')} shows your own progress.",
     ),
     CommandSpec("admin", "admin", "Admins: the commands for looking after the bot here.", AdminHelp, parse=group_words("admin", AdminHelp, "admin command")),
     CommandSpec(
@@ -257,7 +270,7 @@ COMMAND_TABLE = CommandTable([
     ),
     CommandSpec(
         "admin reports", "admin reports", "Admins: the open reports on questions here, with their ids.", AdminReports, admin="admins",
-        refusal="Only workspace admins can see the reports. Thanks for looking; your own reports reach them with `report`.",
+        refusal=lambda say: f"Only workspace admins can see the reports. Thanks for looking; your own reports reach them with {say('report')}.",
     ),
     CommandSpec(
         "admin resolve", "admin resolve <id> <note>", "Admins: resolve a report with a note, unpausing its question here.", AdminResolve,
@@ -267,12 +280,12 @@ COMMAND_TABLE = CommandTable([
     CommandSpec(
         "admin import", "admin import <file>", "Admins: add a track of your own (or a new version of it) from a YAML file in the course's format.",
         AdminImport, parse=read.import_file, options=(Option("file", "A YAML track file in the course's format", "file"),), admin="admins",
-        refusal=CONTENT_REFUSAL,
+        refusal=content_refusal,
     ),
-    CommandSpec("admin content", "admin content", "Admins: the tracks this workspace added, with their versions.", AdminContent, admin="admins", refusal=CONTENT_REFUSAL),
+    CommandSpec("admin content", "admin content", "Admins: the tracks this workspace added, with their versions.", AdminContent, admin="admins", refusal=content_refusal),
     CommandSpec(
         "admin content remove", "admin content remove <track>", "Admins: remove one of this workspace's own tracks (answers stay in history).",
-        RemoveContent, parse=read.removed_track, options=(Option("track", "The id of your track to remove"),), admin="admins", refusal=CONTENT_REFUSAL,
+        RemoveContent, parse=read.removed_track, options=(Option("track", "The id of your track to remove"),), admin="admins", refusal=content_refusal,
     ),
     CommandSpec(
         "export", "export", "Everything I hold about you here, as a file only you get (with an FSRS review log).", Export,

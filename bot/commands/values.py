@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from bot.commands.types import DAY_NAMES, EVERY_DAY, WEEKDAYS, Weekday
 from bot.commands.typos import suggest
+
+if TYPE_CHECKING:
+    from bot.commands.syntax import Syntax, Wording
 
 # [0-9], not \d: \d also matches other scripts' digits ("٩:3٠"), which would be stored as they were typed.
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
 
 class CommandError(ValueError):
-    """Input that is not a command; ``str(error)`` is the friendly sentence shown to the user."""
+    """Input that is not a command, with the friendly sentence shown to the user.
+
+    A sentence that names commands is a ``Wording``: parsing does not know where the text was typed, so
+    whoever answers writes it for the asker's platform (``sentence``); ``str(error)`` is the console's.
+    """
+
+    def __init__(self, message: str | Wording) -> None:
+        super().__init__(message if isinstance(message, str) else "")
+        self.wording = message
+
+    def sentence(self, say: Syntax) -> str:
+        return say.write(self.wording)
+
+    def __str__(self) -> str:
+        from bot.commands.syntax import Syntax  # here, not above: writing a command needs the table, whose parsers raise this
+
+        return self.sentence(Syntax("console"))
 
 
 class NotAnOption(CommandError):
@@ -21,7 +41,7 @@ class NotAnOption(CommandError):
 
     def __init__(self, letter: str) -> None:
         self.letter = letter.upper()
-        super().__init__(f"`{self.letter}` is not an option. Answer with one letter, for example `answer B`.")
+        super().__init__(lambda say: f"`{self.letter}` is not an option. Answer with one letter, for example {say('answer', letter='B')}.")
 
 
 def _track_key(text: str) -> str:
@@ -36,7 +56,7 @@ def resolve_track(name: str, tracks: list[tuple[str, str]]) -> str:
     """
     key = _track_key(name)
     if not key:
-        raise CommandError("Name one track, for example `track foundations`. See `tracks` for the list.")
+        raise CommandError(lambda say: f"Name one track, for example {say('track', name='foundations')}. See {say('tracks')} for the list.")
     for track_id, title in tracks:
         if key in (_track_key(track_id), _track_key(title)):
             return track_id
@@ -48,13 +68,20 @@ def resolve_track(name: str, tracks: list[tuple[str, str]]) -> str:
         if len(found) == 1:
             return found[0][0]
         if found:
-            listed = ", ".join(f"`{tid}` ({title})" for tid, title in found)
-            raise CommandError(f"`{name}` could be more than one track: {listed}. Send `track` with one of those names.")
+            raise _ambiguous(name, found)
     hint = suggest(key, [tid for tid, _ in tracks]) or suggest(key, [title for _, title in tracks])
     hint_id = next((tid for tid, title in tracks if hint in (tid, title)), None)
-    did_you_mean = f" Did you mean `track {hint_id}`?" if hint_id else ""
     listed = ", ".join(f"`{tid}` ({title})" for tid, title in tracks)
-    raise CommandError(f"There is no track called `{name}`.{did_you_mean} The tracks are: {listed}.")
+    raise CommandError(lambda say: f"There is no track called `{name}`.{_did_you_mean(say, hint_id)} The tracks are: {listed}.")
+
+
+def _ambiguous(name: str, found: list[tuple[str, str]]) -> CommandError:
+    listed = ", ".join(f"`{tid}` ({title})" for tid, title in found)
+    return CommandError(lambda say: f"`{name}` could be more than one track: {listed}. Send {say('track')} with one of those names.")
+
+
+def _did_you_mean(say: Syntax, track_id: str | None) -> str:
+    return f" Did you mean {say('track', name=track_id)}?" if track_id else ""
 
 
 def parse_hhmm(text: str) -> str:

@@ -28,7 +28,7 @@ def export(deps: Deps, asker: Asker, command: cmd.Export) -> Reply:
     workspace, fitted = deps.repo.get_workspace(learner.workspace_id), deps.repo.get_fsrs_parameters(learner.workspace_id)
     imported = [t for t in deps.repo.workspace_tracks(learner.workspace_id) if t.imported_by == learner.user_id]
     document = export_document(data, workspace, deps.content, _streak(data, now), now, fitted, imported)
-    return export_reply(data, ZIP_NAME, export_zip(document, rows, now))
+    return export_reply(data, ZIP_NAME, export_zip(document, rows, now), asker.say)
 
 
 def _streak(data: LearnerExport, now: datetime) -> StreakState:

@@ -10,7 +10,7 @@ from bot.deps import Asker, Deps
 from bot.dispatch import handles
 from bot.messages import Reply, error_reply
 from bot.progress.streak import streak_of
-from bot.render.learning import NO_OPEN_QUIZ, QUIZ_GONE, SOMEONE_ELSES_QUIZ, already_answered_reply, answer_reply, not_an_option
+from bot.render.learning import already_answered_reply, answer_reply, no_open_quiz, not_an_option, quiz_gone, someone_elses_quiz
 from bot.reviews import ScheduledCard
 from bot.store.records import AnswerWrite
 from bot.streaks import local_date
@@ -26,7 +26,7 @@ def answer_latest(deps: Deps, asker: Asker, command: cmd.Answer) -> Reply:
     """``answer B`` typed: it answers the learner's most recent open quiz."""
     instance = deps.repo.latest_open_quiz(asker.learner.workspace_id, asker.learner.user_id)
     if instance is None:
-        return error_reply(NO_OPEN_QUIZ)
+        return error_reply(no_open_quiz(asker.say))
     return answer(deps, asker, instance.id, command.letter, via_button=False)
 
 
@@ -42,12 +42,12 @@ def answer(deps: Deps, asker: Asker, instance_id: str, letter: str, via_button: 
     learner = asker.learner
     instance = deps.repo.get_quiz_instance(learner.workspace_id, instance_id)
     if instance is None or instance.question_id not in deps.content.questions:
-        return error_reply(QUIZ_GONE)
+        return error_reply(quiz_gone(asker.say))
     if instance.owner_user_id is not None and instance.owner_user_id != learner.user_id:
-        return error_reply(SOMEONE_ELSES_QUIZ)
+        return error_reply(someone_elses_quiz(asker.say))
     question = deps.content.questions[instance.question_id]
     if letter not in question.letters:
-        return not_an_option(question, letter)
+        return not_an_option(question, letter, asker.say)
     now = deps.clock.now()
     correct = letter == question.answer
     write = AnswerWrite(
@@ -65,7 +65,7 @@ def answer(deps: Deps, asker: Asker, instance_id: str, letter: str, via_button: 
 
     if not deps.repo.record_answer(write, schedule):
         previous = deps.repo.get_answer_letter(learner.workspace_id, instance.id, learner.user_id)
-        return already_answered_reply(previous or letter)
+        return already_answered_reply(previous or letter, asker.say)
     shared = instance.owner_user_id is None
     return answer_reply(
         question, letter, correct, streak_of(deps, learner), scheduled[0] if scheduled else None, learner.tz,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from bot import commands as cmd
+from bot.commands.syntax import Syntax
 from bot.content import PATH_TRACK_ID
 from bot.context import Context
 from bot.deps import Asker, Deps
@@ -61,7 +62,7 @@ def show_question(deps: Deps, ctx: Context, learner: Learner, qid: str, kind: st
     )
     deps.repo.create_quiz_instance(instance)
     heading = quiz_heading(kind, deps.content.track_title(question.track_id), question)
-    return quiz_reply(question, instance.id, heading, private=True, note=note)
+    return quiz_reply(question, instance.id, heading, Syntax(ctx.platform), private=True, note=note)
 
 
 @handles(cmd.Quiz)

@@ -42,6 +42,6 @@ def review(deps: Deps, asker: Asker, command: cmd.Review) -> Reply:
     due = due_reviews(deps, learner, deps.clock.now(), deps.review_batch)
     if not due.batch:
         upcoming = deps.repo.next_card(learner.workspace_id, learner.user_id)
-        return nothing_to_review(upcoming.due_at if upcoming else None, learner.tz)
+        return nothing_to_review(upcoming.due_at if upcoming else None, learner.tz, asker.say)
     shown = show_question(deps, asker.ctx, learner, due.batch[0].question_id, "Review", note=review_note(due.total, len(due.batch)))
     return replace(shown, counts=replace(shown.counts, reviews_due=due.total))

@@ -6,7 +6,7 @@ from bot import commands as cmd
 from bot.deps import Asker, Deps
 from bot.dispatch import handles
 from bot.messages import Reply
-from bot.render.learning import ALL_TIPS_READ, tip_reply
+from bot.render.learning import all_tips_read, tip_reply
 from bot.store.records import Learner
 
 
@@ -28,4 +28,4 @@ def tip(deps: Deps, asker: Asker, command: cmd.Tip) -> Reply:
     tip_id, repeat = next_tip_id(deps, learner)
     shown = deps.content.tips[tip_id]
     deps.repo.record_tip_view(learner.workspace_id, learner.user_id, tip_id, deps.clock.now())
-    return tip_reply(shown, deps.content.track_title(shown.track_id), ALL_TIPS_READ if repeat else "")
+    return tip_reply(shown, deps.content.track_title(shown.track_id), all_tips_read(asker.say) if repeat else "")

@@ -21,7 +21,7 @@ def tracks(deps: Deps, asker: Asker, command: cmd.Tracks) -> Reply:
         lines.append(path_line(content.path.path.title, len(content.path.days), learner.track == PATH_TRACK_ID))
     for track in content.tracks:
         lines.append(track_line(track.id, track.title, track.summary, len(content.track_questions(track.id)), learner.track == track.id))
-    return tracks_reply(lines)
+    return tracks_reply(lines, asker.say)
 
 
 def track_names(deps: Deps) -> list[tuple[str, str]]:
@@ -35,7 +35,7 @@ def choose_track(deps: Deps, asker: Asker, command: cmd.ChooseTrack) -> Reply:
     try:
         name = cmd.resolve_track(command.name, track_names(deps))
     except cmd.CommandError as error:
-        return error_reply(str(error))
+        return error_reply(error.sentence(asker.say))
     set_learner_field(deps, asker.learner, "track", name)
     follow_learner(deps, asker.learner, track=name)  # your daily DM follows your track, as it follows your zone and time
-    return info_reply("track", following_text(deps.content.track_title(name)))
+    return info_reply("track", following_text(deps.content.track_title(name), asker.say))

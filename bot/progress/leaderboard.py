@@ -32,4 +32,4 @@ def leaderboard(deps: Deps, asker: Asker, command: cmd.Leaderboard) -> Reply:
     until: datetime | None = None
     if command.scope == "week":
         since, until = week_bounds(workspace_tz(deps, workspace_id), deps.clock.now())
-    return leaderboard_reply(since, deps.repo.leaderboard(workspace_id, since, until, TOP))
+    return leaderboard_reply(since, deps.repo.leaderboard(workspace_id, since, until, TOP), asker.say)

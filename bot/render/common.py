@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from bot.commands.syntax import Syntax
 from bot.messages import Reply, ReplyKind, Section
 
 OOPS = "Something went wrong on my side and nothing was changed. Please try again; if it keeps happening, tell your admin."
 TRY_AGAIN = "I couldn't save that just now (the database is busy or unavailable). Nothing was changed; please try again in a moment."
-UNKNOWN_BUTTON = "I don't recognise that button. Send `help` to see what I can do."
-UNKNOWN_COMMAND = "I don't know that command. Try `help`."
+
+
+def unknown_button(say: Syntax) -> str:
+    return f"I don't recognise that button. Send {say('help')} to see what I can do."
+
+
+def unknown_command(say: Syntax) -> str:
+    return f"I don't know that command. Try {say('help')}."
 
 
 def counted(n: int, noun: str) -> str:

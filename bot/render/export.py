@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.commands.syntax import Syntax
 from bot.messages import Attachment, Reply, Section
 from bot.store.records import LearnerExport
 
@@ -18,10 +19,10 @@ def holds_nothing_yet(data: LearnerExport) -> bool:
     return not (data.answers or data.quizzes or data.tips or data.tz_changes or data.subscriptions or data.cards or data.activity)
 
 
-def export_reply(data: LearnerExport, filename: str, content: bytes) -> Reply:
+def export_reply(data: LearnerExport, filename: str, content: bytes, say: Syntax) -> Reply:
     if holds_nothing_yet(data):
         text = ("I hold nothing about you here yet beyond your profile (your name, time zone and settings); the file has "
-                "just that, in the same format. Send `quiz` to start, and `export` again any time.")
+                f"just that, in the same format. Send {say('quiz')} to start, and {say('export')} again any time.")
     else:
         counts = ", ".join((
             _plural(len(data.answers), "answer"), _plural(len(data.tips), "tip") + " seen",
@@ -32,6 +33,6 @@ def export_reply(data: LearnerExport, filename: str, content: bytes) -> Reply:
                 "• `aipm-export.json`: all of it, readable.\n"
                 "• `fsrs-revlog.csv`: your review log in the FSRS optimizer's columns, to take your schedule to Anki or "
                 "another FSRS tool.\n"
-                "Only you get this file. `forget-me` deletes everything in it.")
+                f"Only you get this file. {say('forget-me')} deletes everything in it.")
     attachment = Attachment(filename, content, ZIP_MIME, TITLE)
     return Reply(text=f"{TITLE}\n{text}", kind="export", sections=(Section(title=TITLE, text=text),), attachment=attachment, private=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.commands import COMMAND_TABLE
-from bot.commands.syntax import written
+from bot.commands.syntax import Syntax, written
 from bot.messages import ACTION_START_QUIZ, Button, Reply, Section
 
 _HOW_TO_SEND = {
@@ -13,7 +13,6 @@ _HOW_TO_SEND = {
     "slack": "send each after `/aipm`, e.g. `/aipm quiz`",
     "discord": "pick each from Discord's `/aipm` menu; it suggests the options as you type",
 }
-TZ_HINT = "🕒 I don't know your time zone yet, so streak days follow UTC. Set it with `settings tz Area/City`, e.g. `settings tz Europe/Berlin`."
 
 
 def help_reply(platform: str = "slack") -> Reply:
@@ -32,19 +31,25 @@ def admin_help_reply(platform: str = "slack") -> Reply:
     return Reply(text=text, kind="help", sections=(Section(title="Admin", text=text),), private=True)
 
 
-def greeting_reply(mood: str, name: str = "") -> Reply:
+def tz_hint(say: Syntax) -> str:
+    return (f"🕒 I don't know your time zone yet, so streak days follow UTC. Set it with {say.usage('settings tz')}, "
+            f"e.g. {say('settings tz', zone='Europe/Berlin')}.")
+
+
+def greeting_reply(mood: str, say: Syntax, name: str = "") -> Reply:
     """Small talk gets a short answer and the two commands that get someone going."""
     hello = f"Hi {name}! 👋" if name else "Hi! 👋"
+    tip, quiz = say("tip"), say("quiz")
     text = {
-        "hello": f"{hello} Try `tip` for today's tip or `quiz` for a question. `help` lists everything.",
-        "thanks": "You're welcome! Send `quiz` when you're ready for another, or `tip` for something to read.",
+        "hello": f"{hello} Try {tip} for today's tip or {quiz} for a question. {say('help')} lists everything.",
+        "thanks": f"You're welcome! Send {quiz} when you're ready for another, or {tip} for something to read.",
         "bye": "Bye! There's nothing to close here: I answer whenever you message me. Keep the streak going. 🔥",
-    }.get(mood, f"{hello} Try `tip` or `quiz`.")
+    }.get(mood, f"{hello} Try {tip} or {quiz}.")
     buttons = (Button("Start a quiz", ACTION_START_QUIZ, "greeting", "primary"),) if mood != "bye" else ()
     return Reply(text=text, kind="help", sections=(Section(text=text, buttons=buttons),), private=True)
 
 
-def with_tz_hint(reply: Reply) -> Reply:
+def with_tz_hint(reply: Reply, say: Syntax) -> Reply:
     """A first reply to a learner whose zone nobody could tell us says how to set it."""
-    hint = Section(text=TZ_HINT)
+    hint = Section(text=tz_hint(say))
     return replace(reply, sections=(*reply.sections, hint), text=f"{reply.text}\n{hint.text}", tz_hint=True)

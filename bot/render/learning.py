@@ -6,17 +6,33 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.commands.syntax import Syntax
 from bot.content import Question, Tip
 from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ, AnswerOutcome, Button, Reply, Section, error_reply
 from bot.render.reports import report_button
 from bot.streaks import StreakState
 
 STARS = {1: "★☆☆", 2: "★★☆", 3: "★★★"}
-ALL_TIPS_READ = "You've read every tip in this track; here's one to refresh. Try `tracks` for more."
-BAD_ANSWER_BUTTON = "That button didn't carry a valid answer. Send `quiz` for a fresh question."
-NO_OPEN_QUIZ = "You have no open quiz. Send `quiz` to get one, then `answer <letter>`."
-QUIZ_GONE = "That quiz no longer exists. Send `quiz` for a fresh question."
-SOMEONE_ELSES_QUIZ = "That quiz was for someone else. Send `quiz` to get your own."
+
+
+def all_tips_read(say: Syntax) -> str:
+    return f"You've read every tip in this track; here's one to refresh. Try {say('tracks')} for more."
+
+
+def bad_answer_button(say: Syntax) -> str:
+    return f"That button didn't carry a valid answer. Send {say('quiz')} for a fresh question."
+
+
+def no_open_quiz(say: Syntax) -> str:
+    return f"You have no open quiz. Send {say('quiz')} to get one, then {say.usage('answer', 'letter')}."
+
+
+def quiz_gone(say: Syntax) -> str:
+    return f"That quiz no longer exists. Send {say('quiz')} for a fresh question."
+
+
+def someone_elses_quiz(say: Syntax) -> str:
+    return f"That quiz was for someone else. Send {say('quiz')} to get your own."
 
 
 def answer_value(instance_id: str, letter: str) -> str:
@@ -64,23 +80,28 @@ def tip_reply(tip: Tip, track_title: str, note: str = "") -> Reply:
     return Reply(text=text, kind="tip", sections=(section, *extra), private=True)
 
 
-def quiz_sections(question: Question, instance_id: str, heading: str) -> tuple[Section, ...]:
+def answer_range(question: Question, say: Syntax) -> str:
+    """``answer A``–``D`` as typed here: the first letter's command, then the last letter."""
+    return f"{say('answer', letter=question.letters[0])}–`{question.letters[-1]}`"
+
+
+def quiz_sections(question: Question, instance_id: str, heading: str, say: Syntax) -> tuple[Section, ...]:
     options = "\n".join(f"**{letter})** {option}" for letter, option in zip(question.letters, question.options, strict=True))
     buttons = tuple(
         Button(label=letter, action_id=ACTION_ANSWER, value=answer_value(instance_id, letter)) for letter in question.letters
     )
     return (
         Section(title=heading, text=f"{question.prompt}\n\n{options}"),
-        Section(text=f"_Tap a letter, or send `answer {question.letters[0]}`–`{question.letters[-1]}`._", buttons=buttons),
+        Section(text=f"_Tap a letter, or send {answer_range(question, say)}._", buttons=buttons),
     )
 
 
-def quiz_reply(question: Question, instance_id: str, heading: str, private: bool = True, note: str = "") -> Reply:
-    sections = quiz_sections(question, instance_id, heading)
+def quiz_reply(question: Question, instance_id: str, heading: str, say: Syntax, private: bool = True, note: str = "") -> Reply:
+    sections = quiz_sections(question, instance_id, heading, say)
     if note:
         sections = (Section(text=note), *sections)
     options = "\n".join(f"{letter}) {option}" for letter, option in zip(question.letters, question.options, strict=True))
-    text = (f"{note}\n" if note else "") + f"❓ {heading}\n{question.prompt}\n{options}\nAnswer with `answer <letter>`."
+    text = (f"{note}\n" if note else "") + f"❓ {heading}\n{question.prompt}\n{options}\nAnswer with {say.usage('answer', 'letter')}."
     return Reply(text=text, kind="quiz", sections=sections, private=private, quiz_instance_id=instance_id)
 
 
@@ -88,11 +109,11 @@ def quiz_heading(kind: str, track_title: str, question: Question) -> str:
     return f"{kind} · {track_title} · {STARS[question.difficulty]}"
 
 
-def not_an_option(question: Question, letter: str) -> Reply:
+def not_an_option(question: Question, letter: str, say: Syntax) -> Reply:
     options = ", ".join(question.letters[:-1]) + f" or {question.letters[-1]}"
     return error_reply(
         f"`{letter}` is not an option. This question has options {question.letters[0]} to {question.letters[-1]} ({options}). "
-        f"Try `answer {question.letters[0]}`."
+        f"Try {say('answer', letter=question.letters[0])}."
     )
 
 
@@ -125,8 +146,8 @@ def answer_reply(
     )
 
 
-def already_answered_reply(previous: str) -> Reply:
-    text = f"You already answered this quiz (you chose {previous}), so nothing changed. Send `quiz` for another."
+def already_answered_reply(previous: str, say: Syntax) -> Reply:
+    text = f"You already answered this quiz (you chose {previous}), so nothing changed. Send {say('quiz')} for another."
     return Reply(text=text, kind="answer", sections=(Section(text=text),), private=True, answer=AnswerOutcome(previous, None, already=True))
 
 
@@ -140,17 +161,17 @@ def review_note(total: int, shown: int) -> str:
     return f"📚 {reviews_due_text(total)}{batch}; missed questions come first."
 
 
-def nothing_to_review(next_due_at: datetime | None, tz: str) -> Reply:
+def nothing_to_review(next_due_at: datetime | None, tz: str, say: Syntax) -> Reply:
     if next_due_at is None:
         text = "Nothing to review yet: answer a few quizzes first and I'll schedule them for you."
     else:
         when = next_due_at.astimezone(ZoneInfo(tz))
-        text = f"Nothing is due right now. Your next review is on {when:%a %d %b at %H:%M}. Try `quiz` for something new."
+        text = f"Nothing is due right now. Your next review is on {when:%a %d %b at %H:%M}. Try {say('quiz')} for something new."
     return Reply(text=text, kind="review", sections=(Section(text=text, buttons=(Button("New quiz", ACTION_START_QUIZ, "next", "primary"),)),))
 
 
-def tracks_reply(lines: list[str]) -> Reply:
-    text = "\n".join(lines) + "\n\nSwitch with `track <name>`."
+def tracks_reply(lines: list[str], say: Syntax) -> Reply:
+    text = "\n".join(lines) + f"\n\nSwitch with {say.usage('track')}."
     return Reply(text=text, kind="tracks", sections=(Section(title="Tracks", text=text),))
 
 
@@ -162,5 +183,5 @@ def track_line(track_id: str, title: str, summary: str, questions: int, yours: b
     return f"**{track_id}** — {title}: {summary} ({questions} questions){' ← you' if yours else ''}"
 
 
-def following_text(track_title: str) -> str:
-    return f"You're now following **{track_title}**. Send `quiz` or `tip` to start."
+def following_text(track_title: str, say: Syntax) -> str:
+    return f"You're now following **{track_title}**. Send {say('quiz')} or {say('tip')} to start."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.commands.syntax import Syntax
 from bot.content import Tip
 from bot.messages import ACTION_NEXT_TIP, ACTION_START_QUIZ, Button, Counts, Image, Reply, Section
 from bot.render.common import counted
@@ -51,11 +52,11 @@ def stats_reply(
     )
 
 
-def leaderboard_reply(since: datetime | None, rows: Sequence[LeaderRow]) -> Reply:
+def leaderboard_reply(since: datetime | None, rows: Sequence[LeaderRow], say: Syntax) -> Reply:
     """This week's board when ``since`` is given (the week's Monday), else all time."""
     title = f"Leaderboard · week of {since:%d %b}" if since is not None else "Leaderboard · all time"
     if not rows:
-        body = "No answers yet. Be the first: send `quiz`."
+        body = f"No answers yet. Be the first: send {say('quiz')}."
     else:
         body = "\n".join(
             f"{MEDALS[i] if i < 3 else f'{i + 1}.'} {row.display_name} — {counted(row.points, 'point')} ({row.answered} answered, {row.correct / row.answered:.0%} right)"

@@ -6,14 +6,21 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.commands import REPORT_REASON_LABELS, REPORT_REASONS
+from bot.commands.syntax import Syntax
 from bot.content import Curriculum
 from bot.messages import ACTION_REPORT, ACTION_REPORT_REASON, Button, Reply, Section, error_reply
 from bot.render.common import counted
 from bot.store.records import Report
 
 QUESTIONS_SHOWN = 15  # what one message can hold on every platform (Slack: 50 blocks; Discord: one embed)
-NOTHING_ANSWERED = "You haven't answered a question here yet, so there is nothing to report. Send `quiz` to get one."
-BAD_REPORT_BUTTON = "That button didn't carry a question I can report. Send `report` to report the question you last answered."
+
+
+def nothing_answered(say: Syntax) -> str:
+    return f"You haven't answered a question here yet, so there is nothing to report. Send {say('quiz')} to get one."
+
+
+def bad_report_button(say: Syntax) -> str:
+    return f"That button didn't carry a question I can report. Send {say('report')} to report the question you last answered."
 
 
 def report_button(question_id: str) -> Button:
@@ -36,22 +43,24 @@ def _snippet(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def unknown_question(question_id: str) -> Reply:
-    return error_reply(f"I don't know a question called `{question_id}`. Send `report` to report the question you last answered.")
+def unknown_question(question_id: str, say: Syntax) -> Reply:
+    return error_reply(f"I don't know a question called `{question_id}`. Send {say('report')} to report the question you last answered.")
 
 
-def not_answered(question_id: str) -> Reply:
+def not_answered(question_id: str, say: Syntax) -> Reply:
     return error_reply(
         f"You can only report a question you have answered here, and you haven't answered `{question_id}`. "
-        "Nothing was reported; send `report` for the one you answered last."
+        f"Nothing was reported; send {say('report')} for the one you answered last."
     )
 
 
-def reason_picker(question_id: str, prompt: str, typed: str) -> Reply:
-    """Which reason: one button each; typing the command adds a note (``typed`` is how, for this question)."""
+def reason_picker(question_id: str, prompt: str, last: bool, say: Syntax) -> Reply:
+    """Which reason: one button each; typing the command adds a note (naming the question unless it is the
+    ``last`` one answered, which ``report`` means without one)."""
+    named = {} if last else {"question": question_id}
     text = (
         f"What's wrong with this question? _{_snippet(prompt)}_\n"
-        f"Pick a reason, or type `{typed} <reason> <what you noticed>` to add a note "
+        f"Pick a reason, or send {say.usage('report', 'reason', 'text', **named)} to add a note "
         f"(reasons: {', '.join(REPORT_REASONS)})."
     )
     buttons = tuple(Button(REPORT_REASON_LABELS[r], ACTION_REPORT_REASON, reason_value(question_id, r)) for r in REPORT_REASONS)
@@ -80,7 +89,7 @@ def already_reported(report: Report, tz: str) -> Reply:
     return Reply(text=text, kind="report", sections=(Section(text=text),), private=True)
 
 
-def open_reports(reports: Sequence[Report], paused: frozenset[str], content: Curriculum) -> Reply:
+def open_reports(reports: Sequence[Report], paused: frozenset[str], content: Curriculum, say: Syntax) -> Reply:
     """The admin's list: one block per question (its learners, whether it is paused), one line per report."""
     if not reports:
         text = "No open reports here. When someone reports a question (the button under every answer), it shows up here."
@@ -103,13 +112,13 @@ def open_reports(reports: Sequence[Report], paused: frozenset[str], content: Cur
     hidden = len(by_question) - len(shown)
     more = f" {counted(hidden, 'more question')} not shown: resolve some to see the rest." if hidden else ""
     footer = (f"{counted(count, 'open report')} on {counted(len(by_question), 'question')}.{more} "
-              "Resolve one with `admin resolve <id> <note>` (it closes every open report on that question).")
+              f"Resolve one with {say.usage('admin resolve')} (it closes every open report on that question).")
     text = "\n\n".join(f"{s.title}\n{s.text}" for s in sections) + f"\n\n{footer}"
     return Reply(text=text, kind="report", sections=(*sections, Section(text=footer)), private=True)
 
 
-def unknown_report(report_id: int) -> Reply:
-    return error_reply(f"There is no report #{report_id} here. `admin reports` lists the open ones. Nothing changed.")
+def unknown_report(report_id: int, say: Syntax) -> Reply:
+    return error_reply(f"There is no report #{report_id} here. {say('admin reports')} lists the open ones. Nothing changed.")
 
 
 def already_resolved(report: Report, tz: str) -> Reply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.commands.syntax import Syntax
 from bot.messages import Reply, Section
 from bot.render.common import info_reply
 from bot.reviews import DEFAULT_RETENTION
@@ -34,7 +35,7 @@ class Scheduling:
 
 def settings_reply(
     tz: str, tz_source: str, track_title: str, track_id: str, daily_time: str, nudges: bool, dm: DailyDm | None, workspace_tz: str | None,
-    scheduling: Scheduling,
+    scheduling: Scheduling, say: Syntax,
 ) -> Reply:
     """One daily time: the DM's when there is one (it is the time that is used), else the preferred one,
     with a line saying it only takes effect with a subscription."""
@@ -50,9 +51,10 @@ def settings_reply(
     lines.append(f"Evening nudges: **{'on' if nudges else 'off'}**")
     lines += scheduling_lines(scheduling)
     if dm is None:
-        lines.append("No daily DM yet: your daily time and evening nudges apply once you `subscribe` to a daily DM.")
+        lines.append(f"No daily DM yet: your daily time and evening nudges apply once you subscribe to one ({say('subscribe')} in a direct message).")
     lines.append(f"Workspace default time zone: **{workspace_tz or 'not set'}**")
-    text = "\n".join(lines) + "\n\nChange with `settings tz <Area/City>`, `settings time <HH:MM>`, `settings nudges on|off`, `settings retention <0.80-0.97>`."
+    changes = ", ".join(say.usage(name) for name in ("settings tz", "settings time", "settings nudges", "settings retention"))
+    text = "\n".join(lines) + f"\n\nChange with {changes}."
     return Reply(text=text, kind="settings", sections=(Section(title="Your settings", text=text),))
 
 
@@ -95,15 +97,15 @@ def workspace_tz_set(zone: str) -> Reply:
     return info_reply("settings", f"The default time zone here is now **{zone}**. New learners start with it.")
 
 
-def no_such_track(track: str) -> str:
-    return f"There is no track called `{track}`. Send `tracks` to see them all."
+def no_such_track(track: str, say: Syntax) -> str:
+    return f"There is no track called `{track}`. Send {say('tracks')} to see them all."
 
 
-def subscribed(in_dm: bool, track_title: str, hhmm: str, zone: str, days: str, first: datetime) -> Reply:
+def subscribed(in_dm: bool, track_title: str, hhmm: str, zone: str, days: str, first: datetime, say: Syntax) -> Reply:
     where = "your direct messages" if in_dm else "this channel"
     text = (
         f"Subscribed {where} to **{track_title}**: a tip and a quiz at {hhmm} {zone}, "
-        f"{days}. First post: {first:%a %d %b %H:%M}. Send `unsubscribe` to stop."
+        f"{days}. First post: {first:%a %d %b %H:%M}. Send {say('unsubscribe')} to stop."
     )
     return Reply(text=text, kind="subscribe", sections=(Section(text=text),), private=True, next_due_at=first)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot.commands.syntax import Syntax
 from bot.messages import Image, Reply, Section
 from bot.render.common import counted, info_reply
 from bot.render.topics import topic_title
@@ -25,9 +26,12 @@ def title(figures: TeamFigures) -> str:
     return f"Team report · week of {figures.week_start:%a %d %b}"
 
 
-def too_few_text() -> str:
-    return (f"Too few learners for a team report yet: it needs at least {MIN_LEARNERS} people who have answered a quiz here, "
-            "so that nobody's figures stand alone. Invite the team to send `quiz`, then ask again.")
+TOO_FEW = (f"Too few learners for a team report yet: it needs at least {MIN_LEARNERS} people who have answered a quiz here, "
+           "so that nobody's figures stand alone.")
+
+
+def too_few_text(say: Syntax) -> str:
+    return f"{TOO_FEW} Invite the team to send {say('quiz')}, then ask again."
 
 
 def _track_line(row: GroupRow, name: str) -> str:
@@ -79,11 +83,13 @@ def alt_text(figures: TeamFigures, weeks: tuple[str, str] = THIS_WEEK) -> str:
     return text
 
 
-def team_reply(figures: TeamFigures, titles: Mapping[str, str], image: Image | None, weeks: tuple[str, str] = THIS_WEEK) -> Reply:
+def team_reply(
+    figures: TeamFigures, titles: Mapping[str, str], image: Image | None, say: Syntax, weeks: tuple[str, str] = THIS_WEEK,
+) -> Reply:
     """``titles``: each track id's title."""
     heading = title(figures)
     if not figures.enough:
-        return info_reply("team", f"{heading}\n{too_few_text()}")
+        return info_reply("team", f"{heading}\n{too_few_text(say)}")
     sections = (
         Section(title=heading, text=people_text(figures, weeks)),
         Section(title="Accuracy per track", text=tracks_text(figures, titles)),
@@ -93,14 +99,14 @@ def team_reply(figures: TeamFigures, titles: Mapping[str, str], image: Image | N
     return Reply(text=text, kind="team", sections=sections, image=image, private=True)
 
 
-def admin_report_on(first: datetime, tz: str) -> Reply:
+def admin_report_on(first: datetime, tz: str, say: Syntax) -> Reply:
     return info_reply("team", (
         f"Done: the team report comes to you by direct message every Monday at {first:%H:%M} ({tz}), first on "
-        f"{first:%a %d %b}. It shows what `team` shows, about last week. `admin report off` stops it."
+        f"{first:%a %d %b}. It shows what {say('team')} shows, about last week. {say('admin report', state='off')} stops it."
     ))
 
 
-def admin_report_off(was_on: bool) -> Reply:
+def admin_report_off(was_on: bool, say: Syntax) -> Reply:
     if was_on:
-        return info_reply("team", "Done: no more weekly team reports by direct message. `team` still shows it any time.")
-    return info_reply("team", "The weekly team report was not on, so nothing changed. `admin report on` starts it.")
+        return info_reply("team", f"Done: no more weekly team reports by direct message. {say('team')} still shows it any time.")
+    return info_reply("team", f"The weekly team report was not on, so nothing changed. {say('admin report', state='on')} starts it.")

@@ -18,7 +18,7 @@ from bot.reports.pausing import paused_questions
 @handles(cmd.AdminReports)
 def admin_reports(deps: Deps, asker: Asker, command: cmd.AdminReports) -> Reply:
     workspace_id = asker.learner.workspace_id
-    return words.open_reports(deps.repo.list_reports(workspace_id), paused_questions(deps, workspace_id), deps.content)
+    return words.open_reports(deps.repo.list_reports(workspace_id), paused_questions(deps, workspace_id), deps.content, asker.say)
 
 
 @handles(cmd.AdminResolve)
@@ -26,7 +26,7 @@ def admin_resolve(deps: Deps, asker: Asker, command: cmd.AdminResolve) -> Reply:
     workspace_id = asker.learner.workspace_id
     report = deps.repo.get_report(workspace_id, command.report_id)
     if report is None:
-        return words.unknown_report(command.report_id)
+        return words.unknown_report(command.report_id, asker.say)
     if not report.is_open:
         return words.already_resolved(report, asker.learner.tz)
     was_paused = report.question_id in paused_questions(deps, workspace_id)

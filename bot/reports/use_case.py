@@ -23,15 +23,14 @@ def report(deps: Deps, asker: Asker, command: cmd.ReportProblem) -> Reply:
     last = deps.repo.last_answered_question_id(workspace_id, user_id)
     question_id = command.question_id or last
     if question_id is None:
-        return error_reply(words.NOTHING_ANSWERED)
+        return error_reply(words.nothing_answered(asker.say))
     question = deps.content.questions.get(question_id)
     if question is None:
-        return words.unknown_question(question_id)
+        return words.unknown_question(question_id, asker.say)
     if question_id != last and not deps.repo.has_answered(workspace_id, user_id, question_id):
-        return words.not_answered(question_id)
+        return words.not_answered(question_id, asker.say)
     if command.reason is None:
-        typed = "report" if question_id == last else f"report {question_id}"
-        return words.reason_picker(question_id, question.prompt, typed)
+        return words.reason_picker(question_id, question.prompt, question_id == last, asker.say)
     stored, created = deps.repo.add_report(workspace_id, user_id, question_id, command.reason, command.text, deps.clock.now())
     if not created:
         return words.already_reported(stored, learner.tz)

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.charts import ACCENT, BAR_COLOR, CARD_BACKGROUND, HEATMAP_COLORS, MUTED, SCALE, TEXT, card_figure, png_of
 from bot.progress_card import printable
-from bot.render.team import OTHER_TOPICS, OTHER_TRACKS, THIS_WEEK, title, too_few_text
+from bot.render.team import OTHER_TOPICS, OTHER_TRACKS, THIS_WEEK, TOO_FEW, title
 from bot.render.topics import topic_title
 from bot.team.figures import GroupRow, TeamFigures
 
@@ -39,7 +39,7 @@ def team_card_figure(figures: TeamFigures, titles: Mapping[str, str], weeks: tup
         figure.text(0.18 + i * 0.32, 0.905, str(value), fontsize=20, fontweight="bold", color=TEXT, ha="center", va="center")
         figure.text(0.18 + i * 0.32, 0.875, label, fontsize=10, color=MUTED, ha="center", va="center")
     if not figures.enough:
-        figure.text(0.5, 0.6, _wrapped(too_few_text(), 60), fontsize=12, color=TEXT, ha="center", va="center")
+        figure.text(0.5, 0.6, _wrapped(TOO_FEW, 60), fontsize=12, color=TEXT, ha="center", va="center")
         return figure
     figure.text(0.06, 0.835, "Streaks now (learners)", fontsize=12, fontweight="bold", color=TEXT, va="center")
     _streaks(figure.add_axes((0.1, 0.665, 0.84, 0.14)), figures.streaks)

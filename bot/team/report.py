@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.commands.syntax import Syntax
 from bot.deps import Deps
 from bot.learners import workspace_tz
 from bot.messages import Image, Reply
@@ -18,9 +19,10 @@ REPORT_TIME = "09:00"
 MONDAY = (0,)
 
 
-def team_report(deps: Deps, workspace_id: str, *, finished_week: bool = False) -> Reply:
+def team_report(deps: Deps, workspace_id: str, say: Syntax, *, finished_week: bool = False) -> Reply:
     """The week around now (``team``), or with ``finished_week`` the week that just ended (the Monday DM);
-    weeks are the leaderboard's, Monday to Monday in the workspace's zone."""
+    weeks are the leaderboard's, Monday to Monday in the workspace's zone. ``say`` writes commands for the
+    platform the report goes to."""
     now = deps.clock.now()
     since, until = week_bounds(workspace_tz(deps, workspace_id), now)
     if finished_week:
@@ -31,7 +33,7 @@ def team_report(deps: Deps, workspace_id: str, *, finished_week: bool = False) -
     weeks = LAST_WEEK if finished_week else THIS_WEEK
     titles = {row.key: deps.content.track_title(row.key) for row in figures.tracks if row.key}
     image = _picture(figures, titles, weeks, now) if figures.enough else None
-    return team_reply(figures, titles, image, weeks)
+    return team_reply(figures, titles, image, say, weeks)
 
 
 def _picture(figures: TeamFigures, titles: dict[str, str], weeks: tuple[str, str], now: datetime) -> Image:

@@ -22,7 +22,7 @@ from bot.team.report import MONDAY, REPORT_KIND, REPORT_TIME, team_report
 @handles(cmd.TeamReport)
 def team(deps: Deps, asker: Asker, command: cmd.TeamReport) -> Reply:
     """Admins only (the command table's rule, applied by the facade before this runs)."""
-    return team_report(deps, asker.ctx.workspace_id)
+    return team_report(deps, asker.ctx.workspace_id, asker.say)
 
 
 @handles(cmd.SetAdminReport)
@@ -30,7 +30,7 @@ def set_admin_report(deps: Deps, asker: Asker, command: cmd.SetAdminReport) -> R
     ctx, learner = asker.ctx, asker.learner
     channel_id = f"dm:{learner.user_id}"
     if not command.enabled:
-        return admin_report_off(deps.repo.deactivate_subscription(ctx.workspace_id, channel_id, REPORT_KIND))
+        return admin_report_off(deps.repo.deactivate_subscription(ctx.workspace_id, channel_id, REPORT_KIND), asker.say)
     now = deps.clock.now()
     existing = deps.repo.get_subscription(ctx.workspace_id, channel_id, REPORT_KIND)
     sub = Subscription(
@@ -43,4 +43,4 @@ def set_admin_report(deps: Deps, asker: Asker, command: cmd.SetAdminReport) -> R
     else:
         stored = deps.repo.upsert_subscription(sub)
     first = stored.next_due_at or now
-    return admin_report_on(first.astimezone(ZoneInfo(stored.tz)), stored.tz)
+    return admin_report_on(first.astimezone(ZoneInfo(stored.tz)), stored.tz, asker.say)

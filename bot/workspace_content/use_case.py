@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from bot import commands as cmd
 from bot.audit.report import audit_questions
+from bot.commands.syntax import Syntax
 from bot.content import ContentError, Question
 from bot.content.track_text import read_track_file
 from bot.context import Context, Upload
@@ -35,7 +36,7 @@ def admin_import(deps: Deps, asker: Asker, command: cmd.AdminImport) -> Reply:
     ctx = asker.ctx
     if command.upload is None:
         deps.repo.expect_upload(ctx.workspace_id, ctx.user_id, deps.clock.now() + UPLOAD_WINDOW)
-        return words.send_the_file(ctx.platform, int(UPLOAD_WINDOW.total_seconds() // 60))
+        return words.send_the_file(asker.say, int(UPLOAD_WINDOW.total_seconds() // 60))
     return import_track(deps, ctx, command.upload)
 
 
@@ -48,12 +49,13 @@ def import_track(deps: Deps, ctx: Context, upload: Upload) -> Reply:
     except ContentError as error:
         return words.import_refused(upload.filename, error.problems)
     if parsed.track.id not in {o.track.id for o in others} and len(others) >= MAX_TRACKS:
-        return words.too_many_tracks(MAX_TRACKS)
+        return words.too_many_tracks(MAX_TRACKS, Syntax(ctx.platform))
     version = deps.repo.save_workspace_track(
         ctx.workspace_id, parsed.track.id, upload.filename, upload.data.decode("utf-8"), ctx.user_id, deps.clock.now(),
     )
     deps.repo.upload_received(ctx.workspace_id, ctx.user_id)
-    return words.imported(parsed.track.id, parsed.track.title, len(parsed.tips), len(parsed.questions), version, audit_advice(parsed.questions))
+    advice = audit_advice(parsed.questions)
+    return words.imported(parsed.track.id, parsed.track.title, len(parsed.tips), len(parsed.questions), version, advice, Syntax(ctx.platform))
 
 
 def audit_advice(questions: list[Question]) -> list[str]:
@@ -70,11 +72,11 @@ def audit_advice(questions: list[Question]) -> list[str]:
 def admin_content(deps: Deps, asker: Asker, command: cmd.AdminContent) -> Reply:
     stored = deps.repo.workspace_tracks(asker.ctx.workspace_id)
     titles = {t.id: t.title for t in deps.content.tracks}
-    return words.content_list(stored, titles)
+    return words.content_list(stored, titles, asker.say)
 
 
 @handles(cmd.RemoveContent)
 def remove_content(deps: Deps, asker: Asker, command: cmd.RemoveContent) -> Reply:
     if deps.repo.remove_workspace_track(asker.ctx.workspace_id, command.track):
         return words.removed(command.track)
-    return words.not_ours(command.track, deps.course.has_track(command.track))
+    return words.not_ours(command.track, deps.course.has_track(command.track), asker.say)

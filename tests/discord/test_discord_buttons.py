@@ -11,6 +11,7 @@ from discord_world import LEARNER, World, discord_world, question_letters
 from fake_discord import CHANNEL_ID, CHANNEL_MESSAGE, GUILD_ID, UPDATE_MESSAGE, JsonDict
 
 from adapters.discord.client import UNKNOWN_BUTTON
+from bot.commands.syntax import Syntax
 from bot.intake import IntakeRecord
 from bot.messages import ACTION_ANSWER, ACTION_START_QUIZ
 from bot.ports import Destination
@@ -178,7 +179,7 @@ async def test_a_shared_channel_quiz_answers_each_clicker_privately_and_leaves_t
         question = world.content.questions["alpha-q-01"]
         instance = QuizInstance("feedc0ffee000001", str(GUILD_ID), question.id, None, str(CHANNEL_ID), "channel", world.clock.now())
         world.repo.create_quiz_instance(instance)
-        reply = quiz_reply(question, instance.id, quiz_heading("Quiz", "Alpha basics", question), private=False)
+        reply = quiz_reply(question, instance.id, quiz_heading("Quiz", "Alpha basics", question), Syntax("discord"), private=False)
         destination = Destination(str(GUILD_ID), "discord", str(CHANNEL_ID), "channel")
         assert world.runner is not None
         message_id = await world.runner.messenger.send(destination, reply, "sub-1:2025-03-03:quiz")

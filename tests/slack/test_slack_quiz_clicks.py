@@ -9,6 +9,7 @@ from slack_harness import FinishedLog, SlackClient, all_text, button, buttons
 
 from adapters.slack.blocks import message_payload
 from app.wiring import Core
+from bot.commands.syntax import Syntax
 from bot.render import quiz_reply
 from bot.store.records import QuizInstance
 
@@ -68,7 +69,7 @@ def test_a_shared_channel_quiz_answer_goes_to_the_clicker_alone(slack: SlackClie
     core.repo.create_quiz_instance(QuizInstance(
         id="shared1", workspace_id="T1", question_id=question.id, owner_user_id=None, channel_id="C1", origin="delivery", created_at=core.clock.now(),
     ))
-    posted = message_payload(quiz_reply(question, "shared1", "Daily quiz", private=False))
+    posted = message_payload(quiz_reply(question, "shared1", "Daily quiz", Syntax("slack"), private=False))
     for user in ("U1", "U2"):
         reply = slack.click(button(posted, "A"), user=user, channel="C1", container={"type": "message", "message_ts": "1.0", "channel_id": "C1", "is_ephemeral": False})
         assert reply["response_type"] == "ephemeral"
