@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -193,6 +194,28 @@ def resolve_zone(text: str, send: ZoneCommand = SETTINGS_TZ) -> ZoneLookup:
     suggestions = suggest_zones(typed)
     hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
     return ZoneLookup(None, f"I don't know the time zone `{typed}`.{hint} Use a city like `Europe/Berlin` or `America/New_York`.")
+
+
+def zone_span(words: Sequence[str], longest: int = 3) -> tuple[int, int] | None:
+    """Where among ``words`` a time zone is written the way people type one (``Europe/Paris``, ``new york``,
+    ``EST``, ``UTC+2``): the longest run of up to ``longest`` words, leftmost first; None when none reads as one.
+
+    A command that takes a zone among other words (``subscribe 09:00 new york career``) finds it here and
+    ``resolve_zone`` then says what it means, so an abbreviation or a city is never taken for a track name."""
+    for size in range(min(longest, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if _reads_as_zone(" ".join(words[start:start + size])):
+                return start, start + size
+    return None
+
+
+def _reads_as_zone(text: str) -> bool:
+    """One word may be any zone-like thing (``Europe/Paris``, ``EST``, ``UTC+2``, ``tokyo``); several words only a city."""
+    if " " in text:
+        return _fold(text) in _by_city()
+    upper = text.upper()
+    return ("/" in text or upper in ("UTC", "GMT") or upper in _ABBREVIATIONS or upper in _AMBIGUOUS
+            or bool(_OFFSET.match(text)) or _fold(text) in _by_city())
 
 
 def zone_note(zone: str) -> str:

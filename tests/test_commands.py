@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot import commands as cmd
+from bot.content import load_curriculum
+from bot.timezones import zone_span
 
 
 @pytest.mark.parametrize(
@@ -30,6 +34,13 @@ from bot import commands as cmd
         ("subscribe 08:30 Europe/Paris foundations", cmd.Subscribe("08:30", "Europe/Paris", "foundations")),
         ("subscribe daily 18:00", cmd.Subscribe("18:00", None, None, cmd.EVERY_DAY)),
         ("subscribe mon,wed,fri", cmd.Subscribe(days=(0, 2, 4))),
+        # a zone as people type one, anywhere among the words: never taken for a track
+        ("subscribe 09:00 EST", cmd.Subscribe("09:00", "EST")),
+        ("subscribe 09:00 new york career", cmd.Subscribe("09:00", "new york", "career")),
+        ("subscribe career sao paulo weekdays", cmd.Subscribe(None, "sao paulo", "career", cmd.WEEKDAYS)),
+        ("subscribe tokyo", cmd.Subscribe(tz="tokyo")),
+        ("subscribe UTC+2 foundations", cmd.Subscribe(tz="UTC+2", track="foundations")),
+        ("subscribe IST", cmd.Subscribe(tz="IST")),
         ("unsubscribe", cmd.Unsubscribe()),
         ("forget-me", cmd.ForgetMe(False)),
         ("forget-me confirm", cmd.ForgetMe(True)),
@@ -80,3 +91,11 @@ def test_every_command_in_the_table_is_parseable() -> None:
         example = example.replace("<0.80-0.97>", "0.85").replace("<id> <note>", "12 fixed the typo")
         example = example.replace("<track>", "acme-policy").replace("<file>", "track.yaml").split("[")[0]
         assert cmd.parse_command(example) is not None
+
+
+def test_no_course_track_and_no_day_word_reads_as_a_time_zone() -> None:
+    """``subscribe`` finds its zone by how zones are typed; a track id or a day word taken for one would be lost."""
+    tracks = [track.id for track in load_curriculum(Path(__file__).resolve().parent.parent / "content").tracks]
+    words = [*tracks, "path", "daily", "weekdays", "mon", "mon,wed,fri"]
+    assert [word for word in words if zone_span([word]) is not None] == []
+    assert zone_span(["09:00", "foundations", "new", "york"]) == (2, 4)

@@ -48,7 +48,7 @@ from bot.commands.types import (
     Weekday,
 )
 from bot.commands.typos import close_enough, edit_distance, suggest
-from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, parse_retention, resolve_track
+from bot.commands.values import CommandError, NotAnOption, parse_days, parse_hhmm, parse_retention, resolve_track
 
 __all__ = [
     "COMMAND_TABLE", "DAY_NAMES", "EVERY_DAY", "REPORT_REASONS", "REPORT_REASON_LABELS", "WEEKDAYS", "AdminContent", "AdminHelp", "AdminImport",
@@ -56,5 +56,5 @@ __all__ = [
     "Export", "ForgetMe", "Greet", "Help", "Leaderboard", "Mood", "NotAnOption", "Option", "OptionKind", "Quiz", "RemoveContent", "ReportProblem",
     "Review", "SetAdminReport", "SetDailyTime", "SetNudges", "SetRetention", "SetTimeZone", "SetWorkspaceTimeZone", "ShowSettings", "Stats",
     "Streak", "Subscribe", "TeamReport", "Tip", "Tracks", "Unsubscribe", "Weekday", "close_enough", "edit_distance", "file_argument",
-    "looks_like_tz", "needs_admin", "parse_command", "parse_days", "parse_hhmm", "parse_retention", "resolve_track", "suggest",
+    "needs_admin", "parse_command", "parse_days", "parse_hhmm", "parse_retention", "resolve_track", "suggest",
 ]

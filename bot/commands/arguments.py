@@ -24,7 +24,8 @@ from bot.commands.types import (
     Subscribe,
     Weekday,
 )
-from bot.commands.values import CommandError, NotAnOption, looks_like_tz, parse_days, parse_hhmm, parse_retention
+from bot.commands.values import CommandError, NotAnOption, parse_days, parse_hhmm, parse_retention
+from bot.timezones import zone_span
 
 _LETTER = re.compile(r"^[A-Ea-e]$")
 _ANY_LETTER = re.compile(r"^[A-Za-z]$")
@@ -92,23 +93,27 @@ def retention(said: str, args: list[str]) -> SetRetention:
 
 
 def subscription(said: str, args: list[str]) -> Subscribe:
-    hhmm = tz = track = None
+    """``subscribe [HH:MM] [zone] [track] [days]`` in any order; the zone may be several words (``new york``)."""
+    hhmm = track = None
     days: tuple[Weekday, ...] | None = None
+    rest: list[str] = []
     for token in args:
         if ":" in token:
             if hhmm is not None:
                 raise CommandError(lambda say: f"Give one time only, for example {say('subscribe', time='09:00', tz='Europe/Paris')}.")
             hhmm = parse_hhmm(token)
-        elif looks_like_tz(token):
-            tz = token
         elif (parsed := parse_days(token)) is not None:
             days = parsed
-        elif _TRACK_NAME.match(token.lower()):
-            if track is not None:
-                raise CommandError(lambda say: f"Give one track only. See {say('tracks')} for their names.")
-            track = token.lower()
         else:
+            rest.append(token)
+    span = zone_span(rest)
+    tz = " ".join(rest[span[0]:span[1]]) if span else None
+    for token in rest[:span[0]] + rest[span[1]:] if span else rest:
+        if not _TRACK_NAME.match(token.lower()):
             raise _unreadable(token)
+        if track is not None:
+            raise CommandError(lambda say: f"Give one track only. See {say('tracks')} for their names.")
+        track = token.lower()
     return Subscribe(hhmm=hhmm, tz=tz, track=track, days=days)
 
 

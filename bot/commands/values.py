@@ -105,11 +105,6 @@ def parse_days(text: str) -> tuple[Weekday, ...] | None:
     return None
 
 
-def looks_like_tz(token: str) -> bool:
-    return "/" in token or token.upper() in ("UTC", "GMT")
-
-
-
 # A fraction (0.85, .85, 0,85) or a percentage (85%, 87.5%); [0-9] again, so other scripts' digits are refused.
 _RETENTION = re.compile(r"^([0-9]*[.,]?[0-9]+)(%?)$")
 RETENTION_RANGE = (Decimal("0.80"), Decimal("0.97"))

@@ -59,6 +59,12 @@ CASES: list[tuple[str, dict[str, str] | None, dict[str, Any], str, tuple[Callabl
         "subscribe", {"time": "08:15", "tz": "Europe/Berlin", "track": "alpha", "days": "mon,wed"}, ADMIN, "Subscribed this channel",
         (channel_subscription, ("08:15", "Europe/Berlin", "alpha", "0,2")),
     ),
+    # Discord sends the tz option as a word among the others: an abbreviation or a city is still read as the zone
+    ("subscribe", {"tz": "EST"}, ADMIN, "is a fixed UTC-5 offset with no daylight saving", (lambda w: w.count("subscriptions"), 0)),
+    (
+        "subscribe", {"tz": "new york", "track": "beta"}, ADMIN, "Subscribed this channel",
+        (channel_subscription, ("09:00", "America/New_York", "beta", "0,1,2,3,4")),  # a channel posts on weekdays unless told
+    ),
     ("unsubscribe", None, ADMIN, "There was no daily post here to stop.", None),
     ("admin help", None, ADMIN, "dmin commands", None),
     ("team", None, ADMIN, "Too few learners for a team report yet", None),
