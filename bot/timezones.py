@@ -210,12 +210,14 @@ def zone_span(words: Sequence[str], longest: int = 3) -> tuple[int, int] | None:
 
 
 def _reads_as_zone(text: str) -> bool:
-    """One word may be any zone-like thing (``Europe/Paris``, ``EST``, ``UTC+2``, ``tokyo``); several words only a city."""
-    if " " in text:
-        return _fold(text) in _by_city()
-    upper = text.upper()
-    return ("/" in text or upper in ("UTC", "GMT") or upper in _ABBREVIATIONS or upper in _AMBIGUOUS
-            or bool(_OFFSET.match(text)) or _fold(text) in _by_city())
+    """What ``resolve_zone`` resolves or explains: one word may be an IANA or legacy name (``Europe/Paris``,
+    ``UTC``, ``Japan``), an abbreviation or an offset, and any ``Area/City`` word, known or not (so an unknown
+    one gets its "I don't know" rather than being taken for a track); several words only a city."""
+    if " " not in text:
+        upper = text.upper()
+        if "/" in text or upper in _ABBREVIATIONS or upper in _AMBIGUOUS or _OFFSET.match(text) or canonical_zone(text):
+            return True
+    return _fold(text) in _by_city()
 
 
 def zone_note(zone: str) -> str:

@@ -41,6 +41,7 @@ from bot.timezones import zone_span
         ("subscribe tokyo", cmd.Subscribe(tz="tokyo")),
         ("subscribe UTC+2 foundations", cmd.Subscribe(tz="UTC+2", track="foundations")),
         ("subscribe IST", cmd.Subscribe(tz="IST")),
+        ("subscribe Japan", cmd.Subscribe(tz="Japan")),  # a legacy name settings tz takes too
         ("unsubscribe", cmd.Unsubscribe()),
         ("forget-me", cmd.ForgetMe(False)),
         ("forget-me confirm", cmd.ForgetMe(True)),

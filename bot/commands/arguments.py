@@ -106,15 +106,23 @@ def subscription(said: str, args: list[str]) -> Subscribe:
             days = parsed
         else:
             rest.append(token)
-    span = zone_span(rest)
-    tz = " ".join(rest[span[0]:span[1]]) if span else None
-    for token in rest[:span[0]] + rest[span[1]:] if span else rest:
+    tz, rest = _take_zone(rest)
+    for token in rest:
         if not _TRACK_NAME.match(token.lower()):
             raise _unreadable(token)
         if track is not None:
             raise CommandError(lambda say: f"Give one track only. See {say('tracks')} for their names.")
         track = token.lower()
     return Subscribe(hhmm=hhmm, tz=tz, track=track, days=days)
+
+
+def _take_zone(words: list[str]) -> tuple[str | None, list[str]]:
+    """The zone among ``words`` (as typed, possibly several words) and the words left around it."""
+    span = zone_span(words)
+    if span is None:
+        return None, words
+    start, stop = span
+    return " ".join(words[start:stop]), words[:start] + words[stop:]
 
 
 def _unreadable(token: str) -> CommandError:
