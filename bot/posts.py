@@ -85,7 +85,7 @@ def channel_post(content: Curriculum, material: DailyMaterial, instance_id: str,
     """Today's tip and a quiz anyone in the channel can answer once (the instance has no owner)."""
     total = len(content.path.days) if content.path else 0
     tip_heading = f"Day {material.path_day} of {total}" if material.path_day else "Today's tip"
-    sections, text = _tip_and_quiz(content, material.tip_id, material.question_id, instance_id, tip_heading, "Quiz of the day", True, say)
+    sections, text = _tip_and_quiz(content, material.tip_id, material.question_id, instance_id, tip_heading, "Quiz of the day", shared=True, say=say)
     return Reply(
         text=text, kind="delivery", sections=sections, private=False, quiz_instance_id=instance_id,
         post=PostFacts("daily", "channel", material.question_id, material.tip_id),
@@ -94,7 +94,7 @@ def channel_post(content: Curriculum, material: DailyMaterial, instance_id: str,
 
 def dm_post(content: Curriculum, tip_id: str, question_id: str, label: str, instance_id: str, say: Syntax) -> Reply:
     """A learner's own daily DM: a due review first (``label`` "Review"), else their next new question."""
-    sections, text = _tip_and_quiz(content, tip_id, question_id, instance_id, "Today's tip", label, False, say)
+    sections, text = _tip_and_quiz(content, tip_id, question_id, instance_id, "Today's tip", label, shared=False, say=say)
     if label == "Review":
         note = Section(text="📚 A question you've seen before is due for review: answering it now is what makes it stick.")
         sections = (sections[0], note, *sections[1:])
